@@ -1,0 +1,3 @@
+module ha-lab.local/pause
+
+go 1.26.0
