@@ -1,0 +1,99 @@
+/**
+ * The record of one chaos run: probe samples, fault applications and undos, and notable
+ * events, all timestamped in ms since the epoch. Checkers are pure functions over it, the
+ * TUI reduces it, reports serialise it. Keep it plain data (JSON round-trips).
+ */
+
+/** Who holds the VIP, as seen by one master's `ip monitor address` stream. */
+export interface VipSample {
+  type: 'vip';
+  at: number;
+  /** Every master that holds the VIP right now (two or more = split brain). */
+  holders: string[];
+  /** Masters whose stream is down (node dead or unreachable); their view is unknown. */
+  unknown: string[];
+}
+
+/** One HTTPS GET of /readyz, through the VIP (target "vip") or on one master. */
+export interface ApiSample {
+  type: 'api';
+  at: number;
+  target: string;
+  ok: boolean;
+  latencyMs: number;
+  /** HTTP status, or an error code such as ECONNREFUSED / ETIMEDOUT. */
+  detail: string;
+}
+
+export interface EtcdMemberStatus {
+  member: string;
+  healthy: boolean;
+  /** Member name of the leader as this member sees it, if it answered. */
+  leader?: string;
+  raftTerm?: number;
+  raftIndex?: number;
+  dbSizeBytes?: number;
+}
+
+export interface EtcdSample {
+  type: 'etcd';
+  at: number;
+  members: EtcdMemberStatus[];
+}
+
+export interface NodeReadySample {
+  type: 'nodes';
+  at: number;
+  /** Kubernetes node name -> Ready condition ("True", "False", "Unknown"), when the API answered. */
+  ready: Record<string, string>;
+}
+
+/** One uniquely named object created through the VIP. unknown = timed out, outcome unclear. */
+export interface WriteSample {
+  type: 'write';
+  at: number;
+  key: string;
+  outcome: 'ok' | 'failed' | 'unknown';
+  latencyMs: number;
+}
+
+export type Sample = VipSample | ApiSample | EtcdSample | NodeReadySample | WriteSample;
+
+export interface FaultRecord {
+  type: 'fault';
+  at: number;
+  id: string;
+  fault: string;
+  target: string;
+  phase: 'applied' | 'undone' | 'undo-failed';
+  message?: string;
+}
+
+export interface NoteRecord {
+  type: 'note';
+  at: number;
+  message: string;
+}
+
+export type HistoryEntry = Sample | FaultRecord | NoteRecord;
+
+export interface History {
+  startedAt: number;
+  endedAt: number;
+  entries: HistoryEntry[];
+  /** After the run: the keys of every write, re-read through the VIP (present or absent). */
+  finalReadback?: { present: string[]; absent: string[] };
+  /** After the run: one last write through the VIP. */
+  finalWriteOk?: boolean;
+  /** After restore: hashkv per etcd member (all equal = in sync). */
+  hashKv?: Record<string, number | null>;
+  /** The VIP holder the configuration says should hold it once everything is back. */
+  expectedVipHolder?: string;
+}
+
+export function samplesOf<T extends HistoryEntry['type']>(
+  history: History,
+  type: T,
+): Extract<HistoryEntry, { type: T }>[] {
+  return history.entries.filter((e): e is Extract<HistoryEntry, { type: T }> => e.type === type);
+}

@@ -1,0 +1,65 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { RuntimeError } from './errors.js';
+
+export interface WaitOptions {
+  /** What is awaited, for the timeout message ("etcd to report one leader"). */
+  what: string;
+  timeoutMs: number;
+  intervalMs?: number;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Polls `check` until it returns a value that is not undefined, or the deadline passes.
+ * Every wait in ha-lab goes through here so none can hang: there is always a deadline,
+ * and the abort signal (Ctrl-C) ends it at once.
+ */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  options: WaitOptions,
+): Promise<T> {
+  const deadline = Date.now() + options.timeoutMs;
+  const interval = options.intervalMs ?? 500;
+  let lastError: unknown;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= deadline) {
+      const detail = lastError instanceof Error ? ` (last error: ${lastError.message.split('\n')[0]})` : '';
+      throw new RuntimeError(
+        'timeout',
+        `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${options.what}${detail}`,
+      );
+    }
+    await delay(Math.min(interval, Math.max(0, deadline - Date.now())), undefined, {
+      signal: options.signal,
+    });
+  }
+}
+
+/** Runs `task` with its own time limit; the returned promise rejects when it passes. */
+export async function withTimeout<T>(
+  what: string,
+  timeoutMs: number,
+  task: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    return await Promise.race([
+      task(controller.signal),
+      new Promise<never>((_, reject) =>
+        controller.signal.addEventListener('abort', () =>
+          reject(new RuntimeError('timeout', `${what} did not finish within ${Math.round(timeoutMs / 1000)} s`)),
+        ),
+      ),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,163 @@
+import { UsageError } from '../core/errors.js';
+
+/** One source of truth for names, addresses, labels and ports. Everything imports these. */
+
+export type Role = 'master' | 'worker';
+
+export interface NodeSpec {
+  /** "master-0" .. "worker-2": also the hostname and the Kubernetes node name. */
+  name: string;
+  role: Role;
+  /** 0..2 within its role. */
+  index: number;
+  /** 0..5 across the lab: picks the pod CIDR and the overlay address. */
+  ordinal: number;
+  ip: string;
+  /** keepalived priority (masters only; distinct so the election is deterministic). */
+  priority: number;
+  /** This node's pod CIDR (e.g. 10.244.3.0/24). */
+  podCidr: string;
+  /** This node's address on the VXLAN overlay that carries pod traffic between nodes. */
+  overlayIp: string;
+}
+
+export interface Topology {
+  lab: string;
+  subnet: string;
+  /** The range Docker may allocate from; the VIP lies outside it. */
+  ipRange: string;
+  gateway: string;
+  vip: string;
+  podSubnet: string;
+  serviceSubnet: string;
+  /** The cluster DNS service address (10th address of the service subnet, as kubeadm does). */
+  dnsServiceIp: string;
+  nodes: NodeSpec[];
+}
+
+export const LABEL_MANAGED = 'io.ha-lab.managed';
+export const LABEL_LAB = 'io.ha-lab.lab';
+export const LABEL_NODE = 'io.ha-lab.node';
+export const LABEL_ROLE = 'io.ha-lab.role';
+export const LABEL_TEST = 'io.ha-lab.test';
+
+export const API_PORT = 6443;
+export const ETCD_CLIENT_PORT = 2379;
+export const ETCD_PEER_PORT = 2380;
+export const VXLAN_PORT = 4789;
+export const VXLAN_ID = 4242;
+
+export const MASTER_COUNT = 3;
+export const WORKER_COUNT = 3;
+export const MASTER_PRIORITIES = [150, 140, 130] as const;
+export const DEFAULT_LAB_NAME = 'ha-lab';
+export const POD_SUBNET = '10.244.0.0/16';
+export const SERVICE_SUBNET = '10.96.0.0/16';
+export const OVERLAY_SUBNET_PREFIX = '10.245.0';
+
+/** Where each node sits in its /24: masters .11-.13, workers .21-.23, the VIP at .200. */
+const MASTER_HOST = 11;
+const WORKER_HOST = 21;
+const VIP_HOST = 200;
+
+const LAB_NAME = /^[a-z][a-z0-9-]{0,29}$/;
+
+export function validateLabName(name: string): string {
+  if (!LAB_NAME.test(name) || name.endsWith('-')) {
+    throw new UsageError(
+      'invalid-lab-name',
+      `invalid lab name "${name}": use 1-30 lowercase letters, digits and dashes, starting with a letter`,
+    );
+  }
+  return name;
+}
+
+/** Parses "a.b.c.0/24" and insists on a /24 with the host part zero: the layout needs one. */
+export function parseSubnet(subnet: string): { prefix: string; cidr: string } {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(subnet);
+  const octets = match?.slice(1, 5).map(Number) ?? [];
+  if (!match || octets.some((o) => o > 255) || match[5] !== '24' || octets[3] !== 0) {
+    throw new UsageError(
+      'invalid-subnet',
+      `invalid subnet "${subnet}": give a /24 such as 172.30.5.0/24`,
+    );
+  }
+  const prefix = octets.slice(0, 3).join('.');
+  return { prefix, cidr: `${prefix}.0/24` };
+}
+
+export function nodeNames(): string[] {
+  return [
+    ...Array.from({ length: MASTER_COUNT }, (_, i) => `master-${i}`),
+    ...Array.from({ length: WORKER_COUNT }, (_, i) => `worker-${i}`),
+  ];
+}
+
+export function buildTopology(lab: string, subnet: string): Topology {
+  validateLabName(lab);
+  const { prefix, cidr } = parseSubnet(subnet);
+  const nodes: NodeSpec[] = [];
+  for (let i = 0; i < MASTER_COUNT; i++) {
+    nodes.push(nodeSpec('master', i, nodes.length, `${prefix}.${MASTER_HOST + i}`));
+  }
+  for (let i = 0; i < WORKER_COUNT; i++) {
+    nodes.push(nodeSpec('worker', i, nodes.length, `${prefix}.${WORKER_HOST + i}`));
+  }
+  return {
+    lab,
+    subnet: cidr,
+    // Docker allocates only from .0/25 (.1-.127); the VIP (.200) can never be handed out.
+    ipRange: `${prefix}.0/25`,
+    gateway: `${prefix}.1`,
+    vip: `${prefix}.${VIP_HOST}`,
+    podSubnet: POD_SUBNET,
+    serviceSubnet: SERVICE_SUBNET,
+    dnsServiceIp: '10.96.0.10',
+    nodes,
+  };
+}
+
+function nodeSpec(role: Role, index: number, ordinal: number, ip: string): NodeSpec {
+  return {
+    name: `${role}-${index}`,
+    role,
+    index,
+    ordinal,
+    ip,
+    priority: role === 'master' ? (MASTER_PRIORITIES[index] ?? 100) : 0,
+    podCidr: `10.244.${ordinal}.0/24`,
+    overlayIp: `${OVERLAY_SUBNET_PREFIX}.${ordinal + 1}`,
+  };
+}
+
+export function masters(topology: Topology): NodeSpec[] {
+  return topology.nodes.filter((n) => n.role === 'master');
+}
+
+export function workers(topology: Topology): NodeSpec[] {
+  return topology.nodes.filter((n) => n.role === 'worker');
+}
+
+export function findNode(topology: Topology, name: string): NodeSpec {
+  const node = topology.nodes.find((n) => n.name === name);
+  if (!node) {
+    throw new UsageError(
+      'unknown-node',
+      `unknown node "${name}": use one of ${topology.nodes.map((n) => n.name).join(', ')}`,
+    );
+  }
+  return node;
+}
+
+/** Docker names: the lab name prefixes everything so two labs never collide. */
+export function containerName(lab: string, node: string): string {
+  return `${lab}-${node}`;
+}
+
+export function networkName(lab: string): string {
+  return `${lab}-net`;
+}
+
+export function labLabels(lab: string): Record<string, string> {
+  return { [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab };
+}
