@@ -1,0 +1,11 @@
+export { checkApiUnavailable, VIP_TARGET } from './api-unavailable.js';
+export { buildCheckContext, type ContextOptions } from './context.js';
+export { checkEtcdQuorum } from './etcd-quorum.js';
+export { checkLeaderElection } from './leader-election.js';
+export { checkNoLostWrites } from './no-lost-writes.js';
+export { checkRejoin } from './rejoin.js';
+export { runChecks } from './run-checks.js';
+export { checkSplitBrain } from './split-brain.js';
+export type { Checker, CheckContext, FaultWindow, Figures, Verdict } from './verdict.js';
+export { checkVipFailover } from './vip-failover.js';
+export { checkVipHome } from './vip-home.js';

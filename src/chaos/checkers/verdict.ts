@@ -1,0 +1,55 @@
+import type { History } from '../history.js';
+import { formatDuration } from '../scenario/duration.js';
+
+export type Figures = Record<string, number | string | boolean | null>;
+
+/** The outcome of one check; `figures` are the measured numbers reports and --repeat aggregate. */
+export interface Verdict {
+  check: string;
+  passed: boolean;
+  /** One line a person can act on: what was measured against what limit. */
+  summary: string;
+  figures: Figures;
+}
+
+/** One fault as the run applied it, rebuilt from its FaultRecord entries. */
+export interface FaultWindow {
+  id: string;
+  fault: string;
+  /** The node names it hit (a special target such as vip-holder already resolved). */
+  targets: string[];
+  appliedAt: number;
+  /** When its undo finished; null while it was still active at the end of the run. */
+  undoneAt: number | null;
+  undoFailed: boolean;
+}
+
+export interface CheckContext {
+  masters: string[];
+  /** Every Kubernetes node that must be Ready once the lab has recovered. */
+  nodes: string[];
+  /** In the order they were applied. */
+  faults: FaultWindow[];
+}
+
+export type Checker<E> = (history: History, expectation: E, context: CheckContext) => Verdict;
+
+export function verdict(
+  check: string,
+  passed: boolean,
+  summary: string,
+  figures: Figures = {},
+): Verdict {
+  return { check, passed, summary, figures };
+}
+
+/** "+12.3s": a moment as an offset from the start of the run, which is how timelines read. */
+export function offset(history: History, at: number): string {
+  return `+${formatDuration(Math.max(0, at - history.startedAt))}`;
+}
+
+export { formatDuration };
+
+export function byTime<T extends { at: number }>(items: T[]): T[] {
+  return [...items].sort((a, b) => a.at - b.at);
+}

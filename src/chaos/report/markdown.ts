@@ -1,0 +1,69 @@
+import { buildCheckContext } from '../checkers/context.js';
+import { formatDuration } from '../scenario/duration.js';
+import { formatFigures } from './figures.js';
+import type { Report } from './schema.js';
+import { renderTimeline, TIMELINE_LEGEND } from './timeline.js';
+
+/** summary.md: what a person reads first, in a PR comment or a CI job summary. */
+export function renderMarkdown(report: Report): string {
+  const status = report.interrupted ? '⚠️ INTERRUPTED' : report.passed ? '✅ PASSED' : '❌ FAILED';
+  const passedChecks = report.verdicts.filter((v) => v.passed).length;
+  const lines = [
+    `# ${status}: ${report.scenario.name}`,
+    '',
+    `> ${cell(report.scenario.description)}`,
+    '',
+    `Lab \`${report.labName}\` · started ${new Date(report.startedAt).toISOString()} · ` +
+      `${formatDuration(report.durationMs)} · ${passedChecks} of ${report.verdicts.length} checks passed`,
+    '',
+  ];
+  if (report.error !== undefined) lines.push(`**Run error:** ${cell(report.error)}`, '');
+  lines.push('## Checks', '', '| Check | Result | Summary | Figures |', '|---|---|---|---|');
+  for (const v of report.verdicts) {
+    lines.push(
+      `| ${v.check} | ${v.passed ? '✅ pass' : '❌ fail'} | ${cell(v.summary)} | ${cell(formatFigures(v.figures))} |`,
+    );
+  }
+  if (report.verdicts.length === 0) lines.push('| – | – | no checks ran | |');
+  lines.push(
+    '',
+    '## Timeline',
+    '',
+    '```text',
+    ...renderTimeline(report.history),
+    '',
+    ...TIMELINE_LEGEND,
+    '```',
+    '',
+  );
+  const faults = buildCheckContext(report.history).faults;
+  if (faults.length > 0) {
+    lines.push(
+      '## Faults',
+      '',
+      '| Id | Fault | Targets | Applied | Undone |',
+      '|---|---|---|---|---|',
+    );
+    for (const f of faults) {
+      const undone = f.undoFailed
+        ? 'undo failed'
+        : f.undoneAt === null
+          ? 'never'
+          : since(report, f.undoneAt);
+      lines.push(
+        `| ${f.id} | ${f.fault} | ${cell(f.targets.join(', '))} | ${since(report, f.appliedAt)} | ${undone} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function since(report: Report, at: number): string {
+  return `+${formatDuration(Math.max(0, at - report.history.startedAt))}`;
+}
+
+/** A table cell: a pipe or newline would end the cell or the row early. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+}

@@ -1,0 +1,120 @@
+import * as z from 'zod';
+import type { History } from '../history.js';
+import { scenarioModel } from '../scenario/model.js';
+
+/**
+ * report.json, version 1. Consumers (CI dashboards, --repeat aggregation, later tooling)
+ * read it through schemas/report.schema.json, generated from this. Add fields freely;
+ * renaming or removing one means schemaVersion 2.
+ */
+
+const at = z.number().describe('ms since the epoch');
+
+const vipSample = z.object({
+  type: z.literal('vip'),
+  at,
+  holders: z.array(z.string()),
+  unknown: z.array(z.string()),
+});
+
+const apiSample = z.object({
+  type: z.literal('api'),
+  at,
+  target: z.string(),
+  ok: z.boolean(),
+  latencyMs: z.number(),
+  detail: z.string(),
+});
+
+const etcdSample = z.object({
+  type: z.literal('etcd'),
+  at,
+  members: z.array(
+    z.object({
+      member: z.string(),
+      healthy: z.boolean(),
+      leader: z.string().optional(),
+      raftTerm: z.number().optional(),
+      raftIndex: z.number().optional(),
+      dbSizeBytes: z.number().optional(),
+    }),
+  ),
+});
+
+const nodesSample = z.object({
+  type: z.literal('nodes'),
+  at,
+  ready: z.record(z.string(), z.string()),
+});
+
+const writeSample = z.object({
+  type: z.literal('write'),
+  at,
+  key: z.string(),
+  outcome: z.enum(['ok', 'failed', 'unknown']),
+  latencyMs: z.number(),
+});
+
+const faultRecord = z.object({
+  type: z.literal('fault'),
+  at,
+  id: z.string(),
+  fault: z.string(),
+  target: z.string(),
+  phase: z.enum(['applied', 'undone', 'undo-failed']),
+  message: z.string().optional(),
+});
+
+const noteRecord = z.object({ type: z.literal('note'), at, message: z.string() });
+
+export const historySchema = z.object({
+  startedAt: at,
+  endedAt: at,
+  entries: z.array(
+    z.discriminatedUnion('type', [
+      vipSample,
+      apiSample,
+      etcdSample,
+      nodesSample,
+      writeSample,
+      faultRecord,
+      noteRecord,
+    ]),
+  ),
+  finalReadback: z.object({ present: z.array(z.string()), absent: z.array(z.string()) }).optional(),
+  finalWriteOk: z.boolean().optional(),
+  hashKv: z.record(z.string(), z.number().nullable()).optional(),
+  expectedVipHolder: z.string().optional(),
+});
+
+export const verdictSchema = z.object({
+  check: z.string(),
+  passed: z.boolean(),
+  summary: z.string(),
+  figures: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+});
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export const reportSchema = z
+  .object({
+    schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+    labName: z.string(),
+    scenario: scenarioModel,
+    /** True only when the run finished, no error occurred and every check passed. */
+    passed: z.boolean(),
+    interrupted: z.boolean(),
+    error: z.string().optional(),
+    startedAt: at,
+    endedAt: at,
+    durationMs: z.number(),
+    verdicts: z.array(verdictSchema),
+    history: historySchema,
+  })
+  .meta({
+    title: 'ha-lab chaos report',
+    description: 'One chaos scenario run: verdicts and the full history.',
+  });
+
+/** The history keeps its hand-written type (history.ts); the schema test proves they agree. */
+export type Report = Omit<z.infer<typeof reportSchema>, 'history'> & { history: History };

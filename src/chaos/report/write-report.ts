@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { aggregateRuns, renderAggregateMarkdown, type RunAggregate } from './aggregate.js';
+import { renderJson } from './build-report.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+import type { Report } from './schema.js';
+
+export interface ReportPaths {
+  json: string;
+  junit: string;
+  markdown: string;
+}
+
+/**
+ * Writes report.json, junit.xml and summary.md into `dir`. Each file appears whole or
+ * not at all: a CI step reading it while a Ctrl-C lands never sees half an XML file.
+ */
+export async function writeReport(dir: string, report: Report): Promise<ReportPaths> {
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  const paths = {
+    json: join(dir, 'report.json'),
+    junit: join(dir, 'junit.xml'),
+    markdown: join(dir, 'summary.md'),
+  };
+  await writeAtomic(paths.json, renderJson(report));
+  await writeAtomic(paths.junit, renderJunit(report));
+  await writeAtomic(paths.markdown, renderMarkdown(report));
+  return paths;
+}
+
+/** aggregate.json and aggregate.md next to the per-run directories of a --repeat. */
+export async function writeAggregate(
+  dir: string,
+  reports: Report[],
+): Promise<{ aggregate: RunAggregate; json: string; markdown: string }> {
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  const aggregate = aggregateRuns(reports);
+  const json = join(dir, 'aggregate.json');
+  const markdown = join(dir, 'aggregate.md');
+  await writeAtomic(json, `${JSON.stringify(aggregate, null, 2)}\n`);
+  await writeAtomic(markdown, renderAggregateMarkdown(aggregate));
+  return { aggregate, json, markdown };
+}
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, text, { mode: 0o644 });
+    // The mode given to writeFile is masked by the umask; reports are meant to be readable.
+    await chmod(tmp, 0o644);
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}

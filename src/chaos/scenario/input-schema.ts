@@ -1,0 +1,221 @@
+import * as z from 'zod';
+import { DURATION_PATTERN, parseDuration } from './duration.js';
+import type { Expectations, Scenario, Step } from './model.js';
+import {
+  DEFAULTS,
+  FAULT_KINDS,
+  isMasterTarget,
+  isServiceFault,
+  MASTER_NAMES,
+  MAX_DURATION_MS,
+  MAX_STEPS,
+  needsMasterTarget,
+  PROBE_INTERVAL_MAX_MS,
+  PROBE_INTERVAL_MIN_MS,
+  SERVICES,
+  SPECIAL_TARGETS,
+  TARGETS,
+} from './names.js';
+
+/**
+ * The scenario file as written (YAML, camelCase keys). Every message here ends up after
+ * "file:line: field:" on one line, so each says what is wrong and what would be right.
+ */
+
+function strict<T extends z.ZodRawShape>(shape: T) {
+  const known = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown field "${String(issue.keys[0])}" (use one of ${known})`
+        : 'expected a mapping',
+  });
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(what: string, values: T) {
+  return z.enum(values, {
+    error: (issue) =>
+      `unknown ${what} ${JSON.stringify(issue.input)} (use one of ${values.join(', ')})`,
+  });
+}
+
+const duration = z
+  .string({ error: 'expected a duration such as 5s, 500ms or 2m' })
+  .meta({ pattern: DURATION_PATTERN, description: 'a duration: 500ms, 5s, 2m (at most 10m)' })
+  .transform((text, ctx) => {
+    const parsed = parseDuration(text);
+    if (parsed.ok) return parsed.ms;
+    ctx.issues.push({ code: 'custom', message: parsed.message, input: text });
+    return z.NEVER;
+  });
+
+function boundedMs(min: number, max: number) {
+  return z
+    .number({ error: 'expected a number of milliseconds' })
+    .int({ error: 'expected a whole number of milliseconds' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+}
+
+const limitMs = boundedMs(1, MAX_DURATION_MS);
+
+const faultId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,30}$/, { error: 'use lowercase letters, digits and dashes' })
+  .refine((id) => id !== 'all', { error: '"all" is reserved for `restore: all`' });
+
+const faultStep = strict({
+  fault: oneOf('fault', FAULT_KINDS),
+  target: oneOf('target', TARGETS),
+  service: oneOf('service', SERVICES).optional(),
+  id: faultId.optional(),
+}).superRefine((step, ctx) => {
+  if (isServiceFault(step.fault) && step.service === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['service'],
+      message: `${step.fault} needs a service (use one of ${SERVICES.join(', ')})`,
+    });
+  }
+  if (!isServiceFault(step.fault) && step.service !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['service'],
+      message: `only service-stop and service-kill take a service, not ${step.fault}`,
+    });
+  }
+  if (needsMasterTarget(step.fault, step.service) && !isMasterTarget(step.target)) {
+    const what = step.service ? `${step.fault} of ${step.service}` : step.fault;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['target'],
+      message: `${what} needs a master target (${[...MASTER_NAMES, ...SPECIAL_TARGETS].join(', ')}), not "${step.target}"`,
+    });
+  }
+});
+
+/** Same order as STEP_KINDS: issue-message.ts picks the branch that matches a step's key. */
+export const stepInputOptions = [
+  strict({ settle: duration }),
+  strict({ observe: duration }),
+  faultStep,
+  strict({ restore: z.string({ error: 'expected "all" or a fault id' }).min(1) }),
+  strict({
+    wait: z.literal('recovered', { error: 'the only thing to wait for is "recovered"' }),
+    timeout: duration.optional(),
+  }),
+] as const;
+
+const stepInput = z.union(stepInputOptions);
+
+const splitBrain = strict({
+  maxMs: limitMs.optional(),
+  expected: z.boolean().optional(),
+}).transform((value, ctx): Expectations['splitBrain'] => {
+  if (value.expected === true && value.maxMs !== undefined) {
+    ctx.issues.push({
+      code: 'custom',
+      message: 'give either maxMs or expected: true, not both',
+      input: value,
+    });
+    return z.NEVER;
+  }
+  return value.expected === true
+    ? { expected: true }
+    : { maxMs: value.maxMs ?? DEFAULTS.splitBrainMaxMs };
+});
+
+function within(defaultMs: number) {
+  return strict({ withinMs: limitMs.default(defaultMs) });
+}
+
+/** Also used on its own by fixture tests, whose `expect` is written as in a scenario file. */
+export const expectationsInputSchema = strict({
+  vipFailover: within(DEFAULTS.vipFailoverMs).optional(),
+  splitBrain: splitBrain.optional(),
+  apiUnavailable: strict({ maxMs: limitMs.default(DEFAULTS.apiUnavailableMs) }).optional(),
+  etcdQuorum: oneOf('etcdQuorum value', ['kept', 'lost']).optional(),
+  noLostWrites: z.boolean().optional(),
+  rejoin: within(DEFAULTS.rejoinMs).optional(),
+  vipHome: z.boolean().optional(),
+  leaderElection: within(DEFAULTS.leaderElectionMs).optional(),
+}).transform((expect): Expectations => ({
+  ...expect,
+  splitBrain: expect.splitBrain ?? { maxMs: DEFAULTS.splitBrainMaxMs },
+}));
+
+const probeInterval = boundedMs(PROBE_INTERVAL_MIN_MS, PROBE_INTERVAL_MAX_MS);
+
+export const scenarioInputSchema = strict({
+  name: z
+    .string({ error: 'expected a name' })
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'use lowercase letters, digits and dashes' }),
+  description: z.string({ error: 'expected a one-line description' }).min(1),
+  probes: strict({
+    intervalMs: probeInterval.default(DEFAULTS.intervalMs),
+    writeIntervalMs: probeInterval.default(DEFAULTS.writeIntervalMs),
+  }).optional(),
+  steps: z
+    .array(stepInput, { error: 'expected a list of steps' })
+    .min(1, { error: 'a scenario needs at least one step' })
+    .max(MAX_STEPS, { error: `at most ${MAX_STEPS} steps` }),
+  expect: expectationsInputSchema.prefault({}),
+})
+  .superRefine((scenario, ctx) => {
+    const seen = new Set<string>();
+    scenario.steps.forEach((step, index) => {
+      if ('fault' in step) {
+        const id = step.id ?? defaultFaultId(index);
+        if (seen.has(id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['steps', index, 'id'],
+            message: `fault id "${id}" is used twice`,
+          });
+        }
+        seen.add(id);
+      }
+      if ('restore' in step && step.restore !== 'all' && !seen.has(step.restore)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', index, 'restore'],
+          message:
+            seen.size === 0
+              ? `no fault comes before this step, so there is nothing called "${step.restore}" to restore`
+              : `no earlier fault has id "${step.restore}" (use "all" or one of ${[...seen].join(', ')})`,
+        });
+      }
+    });
+  })
+  .transform((input): Scenario => ({
+    name: input.name,
+    description: input.description,
+    probes: input.probes ?? {
+      intervalMs: DEFAULTS.intervalMs,
+      writeIntervalMs: DEFAULTS.writeIntervalMs,
+    },
+    steps: input.steps.map(toStep),
+    expect: input.expect,
+  }));
+
+export function defaultFaultId(stepIndex: number): string {
+  return `f${stepIndex}`;
+}
+
+type StepInput = z.output<typeof stepInput>;
+
+function toStep(step: StepInput, index: number): Step {
+  if ('settle' in step) return { kind: 'settle', durationMs: step.settle };
+  if ('observe' in step) return { kind: 'observe', durationMs: step.observe };
+  if ('restore' in step) return { kind: 'restore', id: step.restore };
+  if ('wait' in step) {
+    return { kind: 'wait', until: step.wait, timeoutMs: step.timeout ?? DEFAULTS.waitTimeoutMs };
+  }
+  return {
+    kind: 'fault',
+    id: step.id ?? defaultFaultId(index),
+    fault: step.fault,
+    target: step.target,
+    ...(step.service === undefined ? {} : { service: step.service }),
+  };
+}

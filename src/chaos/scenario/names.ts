@@ -1,0 +1,69 @@
+import { MASTER_COUNT, nodeNames } from '../../lab/topology.js';
+
+/** The vocabulary of scenario files. The loader, the JSON Schema and the runner share it. */
+
+export const FAULT_KINDS = [
+  'kill',
+  'stop',
+  'pause',
+  'restart',
+  'partition',
+  'service-stop',
+  'service-kill',
+  'block-vrrp',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export const SERVICES = ['etcd', 'keepalived', 'kube-apiserver', 'kubelet', 'containerd'] as const;
+export type Service = (typeof SERVICES)[number];
+
+/** Targets resolved when the fault is applied, not when the file is read. */
+export const SPECIAL_TARGETS = ['etcd-leader', 'vip-holder', 'all-masters'] as const;
+
+export const NODE_TARGETS = nodeNames();
+export const MASTER_NAMES = NODE_TARGETS.slice(0, MASTER_COUNT);
+export const TARGETS = nonEmpty([...NODE_TARGETS, ...SPECIAL_TARGETS]);
+export type Target = string;
+
+/** Faults that only make sense where the control plane runs: workers have no etcd or VRRP. */
+const MASTER_ONLY_SERVICES: readonly Service[] = ['etcd', 'keepalived', 'kube-apiserver'];
+
+export function isServiceFault(fault: FaultKind): boolean {
+  return fault === 'service-stop' || fault === 'service-kill';
+}
+
+export function needsMasterTarget(fault: FaultKind, service: Service | undefined): boolean {
+  if (fault === 'block-vrrp') return true;
+  return service !== undefined && MASTER_ONLY_SERVICES.includes(service);
+}
+
+export function isMasterTarget(target: string): boolean {
+  return MASTER_NAMES.includes(target) || (SPECIAL_TARGETS as readonly string[]).includes(target);
+}
+
+export const STEP_KINDS = ['settle', 'observe', 'fault', 'restore', 'wait'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+/** Limits: long enough for a slow laptop, short enough that a typo cannot park a run for hours. */
+export const MAX_DURATION_MS = 10 * 60_000;
+export const MAX_STEPS = 20;
+export const PROBE_INTERVAL_MIN_MS = 50;
+export const PROBE_INTERVAL_MAX_MS = 5000;
+
+export const DEFAULTS = {
+  intervalMs: 250,
+  writeIntervalMs: 200,
+  waitTimeoutMs: 120_000,
+  vipFailoverMs: 10_000,
+  splitBrainMaxMs: 1000,
+  apiUnavailableMs: 10_000,
+  rejoinMs: 90_000,
+  leaderElectionMs: 3000,
+} as const;
+
+/** z.enum wants a non-empty tuple; the topology always has nodes, so this never throws. */
+function nonEmpty(values: string[]): [string, ...string[]] {
+  const [first, ...rest] = values;
+  if (first === undefined) throw new Error('no scenario targets');
+  return [first, ...rest];
+}

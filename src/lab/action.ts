@@ -1,0 +1,63 @@
+import { HaLabError, RuntimeError, firstLine } from '../core/errors.js';
+import type { EventSink } from '../core/events.js';
+
+/**
+ * `up` is an ordered list of small named actions (kind's model). Each reports started/done
+ * with its duration; a failure names the phase and the node.
+ */
+export interface Action<C> {
+  name: string;
+  run(ctx: C): Promise<void>;
+}
+
+export class PhaseError extends RuntimeError {
+  constructor(
+    readonly phase: string,
+    readonly node: string | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('phase-failed', `${phase}${node ? ` on ${node}` : ''} failed: ${message}`, options);
+  }
+}
+
+/** Attaches the node name to an error raised while working on it. */
+export class NodeStepError extends Error {
+  constructor(
+    readonly node: string,
+    readonly inner: unknown,
+  ) {
+    super(inner instanceof Error ? inner.message : String(inner));
+  }
+}
+
+export async function onNode<T>(node: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof NodeStepError) throw error;
+    throw new NodeStepError(node, error);
+  }
+}
+
+export async function runActions<C extends { events: EventSink; signal?: AbortSignal | undefined }>(
+  actions: Action<C>[],
+  ctx: C,
+): Promise<void> {
+  for (const action of actions) {
+    ctx.signal?.throwIfAborted();
+    const started = Date.now();
+    ctx.events({ kind: 'phase-started', at: started, phase: action.name });
+    try {
+      await action.run(ctx);
+    } catch (error) {
+      if (ctx.signal?.aborted) throw ctx.signal.reason ?? error;
+      const node = error instanceof NodeStepError ? error.node : undefined;
+      const inner = error instanceof NodeStepError ? error.inner : error;
+      const message = inner instanceof HaLabError ? inner.message : firstLine(inner instanceof Error ? inner.message : String(inner));
+      ctx.events({ kind: 'phase-failed', at: Date.now(), phase: action.name, message, ...(node ? { node } : {}) });
+      throw new PhaseError(action.name, node, message, { cause: inner });
+    }
+    ctx.events({ kind: 'phase-done', at: Date.now(), phase: action.name, durationMs: Date.now() - started });
+  }
+}

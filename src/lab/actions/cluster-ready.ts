@@ -1,0 +1,61 @@
+import { waitFor } from '../../core/wait.js';
+import type { NodeRunner } from '../../runtime/node-runner.js';
+import { type Action, onNode } from '../action.js';
+import type { LabContext } from '../lab-context.js';
+import { masters } from '../topology.js';
+import { ADMIN_KUBECONFIG } from './kubeadm-actions.js';
+
+export function kubectl(args: string[]): string[] {
+  return ['kubectl', `--kubeconfig=${ADMIN_KUBECONFIG}`, '--request-timeout=5s', ...args];
+}
+
+interface NodeList {
+  items: { metadata: { name: string }; status: { conditions?: { type: string; status: string }[] } }[];
+}
+
+/** Node name -> Ready status ("True", "False", "Unknown"), as the API server reports it. */
+export async function nodeReadiness(runner: NodeRunner): Promise<Record<string, string> | undefined> {
+  const result = await runner.exec(kubectl(['get', 'nodes', '-o', 'json']), { timeoutMs: 15_000 });
+  if (result.exitCode !== 0) return undefined;
+  const list = JSON.parse(result.stdout) as NodeList;
+  const ready: Record<string, string> = {};
+  for (const item of list.items) {
+    ready[item.metadata.name] = item.status.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
+  }
+  return ready;
+}
+
+/** Any master that answers will do: after a fault master-0 may be gone. */
+export function anyMasterRunner(ctx: Pick<LabContext, 'topology' | 'runners'>): NodeRunner[] {
+  return masters(ctx.topology)
+    .map((m) => ctx.runners[m.name])
+    .filter((r): r is NodeRunner => Boolean(r));
+}
+
+export const clusterReadyAction: Action<LabContext> = {
+  name: 'cluster-ready',
+  async run(ctx) {
+    const runner = anyMasterRunner(ctx)[0];
+    if (!runner) throw new Error('no master runner');
+    const names = ctx.topology.nodes.map((n) => n.name);
+    await onNode(runner.node, async () => {
+      await waitFor(
+        async () => {
+          const ready = await nodeReadiness(runner);
+          return ready && names.every((n) => ready[n] === 'True') ? true : undefined;
+        },
+        { what: 'all six nodes to be Ready', timeoutMs: 180_000, intervalMs: 1000, signal: ctx.signal },
+      );
+      await waitFor(
+        async () => {
+          const r = await runner.exec(
+            kubectl(['-n', 'kube-system', 'get', 'deployment', 'coredns', '-o', 'jsonpath={.status.readyReplicas}/{.status.replicas}']),
+          );
+          const [ready, total] = r.stdout.trim().split('/');
+          return r.exitCode === 0 && ready && ready === total ? true : undefined;
+        },
+        { what: 'CoreDNS to be ready', timeoutMs: 120_000, intervalMs: 1000, signal: ctx.signal },
+      );
+    });
+  },
+};

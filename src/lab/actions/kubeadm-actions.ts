@@ -1,0 +1,151 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RuntimeError } from '../../core/errors.js';
+import { waitFor } from '../../core/wait.js';
+import { KUBEADM_CONFIG_PATH, renderInitConfig, renderJoinConfig } from '../../provision/kubeadm.js';
+import { rewriteKubeconfigServer } from '../../provision/kubeconfig.js';
+import { redactSecrets } from '../../provision/redact.js';
+import { NodeCommandError, type NodeRunner, run, writeNodeFile } from '../../runtime/node-runner.js';
+import { type Action, onNode } from '../action.js';
+import type { LabContext } from '../lab-context.js';
+import { writePrivateFile } from '../lab-state.js';
+import { caCertHash, newBootstrapToken, newCertificateKey } from '../secrets.js';
+import { API_PORT, type NodeSpec, masters, workers } from '../topology.js';
+import { needsCgroupV1Override, resolveKubernetesVersion } from '../versions.js';
+import { endBootstrap } from './keepalived-action.js';
+
+export const ADMIN_KUBECONFIG = '/etc/kubernetes/admin.conf';
+
+export function kubeconfigPath(stateDir: string): string {
+  return join(stateDir, 'kubeconfig');
+}
+
+/**
+ * Checks kubeadm cannot pass inside a container, each skipped for a reason:
+ * SystemVerification reads the host kernel and refuses cgroup v1 from 1.35 on (kubelet is
+ * told failCgroupV1: false); Swap: the host's swap is visible but kubelet runs failSwapOn: false;
+ * the bridge sysctl is per-host and owned by the engine.
+ */
+function ignoredPreflight(ctx: LabContext): string[] {
+  const checks = ['Swap', 'FileContent--proc-sys-net-bridge-bridge-nf-call-iptables', 'NumCPU', 'Mem'];
+  const version = resolveKubernetesVersion(ctx.state.kubernetesVersion);
+  if (ctx.state.cgroupV1 || needsCgroupV1Override(version, ctx.state.cgroupV1)) checks.push('SystemVerification');
+  return checks;
+}
+
+async function kubeadmLog(ctx: LabContext, node: string, what: string, output: string): Promise<void> {
+  await writePrivateFile(join(ctx.stateDir, 'logs', `kubeadm-${what}-${node}.log`), redactSecrets(output));
+}
+
+/** kubeadm with its output kept (redacted) for the log bundle. */
+async function kubeadm(ctx: LabContext, runner: NodeRunner, what: string, args: string[], timeoutMs: number): Promise<string> {
+  const result = await runner.exec(['kubeadm', ...args], { timeoutMs, signal: ctx.signal });
+  await kubeadmLog(ctx, runner.node, what, `${result.stdout}\n${result.stderr}`);
+  if (result.exitCode !== 0) throw new NodeCommandError(runner.node, ['kubeadm', args[0] ?? ''], result);
+  return result.stdout;
+}
+
+async function waitForPreload(ctx: LabContext, runner: NodeRunner): Promise<void> {
+  await waitFor(
+    async () => ((await runner.exec(['test', '-e', '/run/ha-lab-preloaded'])).exitCode === 0 ? true : undefined),
+    { what: `${runner.node} to import its preloaded images`, timeoutMs: 180_000, intervalMs: 500, signal: ctx.signal },
+  );
+}
+
+function runnerOf(ctx: LabContext, node: NodeSpec): NodeRunner {
+  const runner = ctx.runners[node.name];
+  if (!runner) throw new Error(`no runner for ${node.name}`);
+  return runner;
+}
+
+export const kubeadmInitAction: Action<LabContext> = {
+  name: 'kubeadm-init',
+  async run(ctx) {
+    const first = masters(ctx.topology)[0];
+    if (!first) throw new Error('no master-0');
+    const runner = runnerOf(ctx, first);
+    const bootstrapToken = newBootstrapToken();
+    const certificateKey = newCertificateKey();
+    await onNode(first.name, async () => {
+      await waitForPreload(ctx, runner);
+      const config = renderInitConfig({
+        topology: ctx.topology,
+        node: first,
+        kubernetesVersion: ctx.state.kubernetesVersion,
+        bootstrapToken,
+        certificateKey,
+        cgroupV1: ctx.state.cgroupV1,
+        ignorePreflightErrors: ignoredPreflight(ctx),
+      });
+      await writeNodeFile(runner, KUBEADM_CONFIG_PATH, config, 0o600);
+      await kubeadm(ctx, runner, 'init', ['init', '--config', KUBEADM_CONFIG_PATH, '--upload-certs'], 300_000);
+      const caPem = await run(runner, ['cat', '/etc/kubernetes/pki/ca.crt']);
+      await ctx.saveState({ bootstrapToken, certificateKey, caCertHash: caCertHash(caPem) });
+      await saveKubeconfig(ctx, runner);
+      await waitForApiThroughVip(ctx, runner);
+      await endBootstrap(ctx);
+    });
+  },
+};
+
+async function saveKubeconfig(ctx: LabContext, runner: NodeRunner): Promise<void> {
+  const admin = await run(runner, ['cat', ADMIN_KUBECONFIG]);
+  const server = `https://${ctx.topology.vip}:${API_PORT}`;
+  await writePrivateFile(kubeconfigPath(ctx.stateDir), rewriteKubeconfigServer(admin, server));
+}
+
+async function waitForApiThroughVip(ctx: LabContext, runner: NodeRunner): Promise<void> {
+  await waitFor(
+    async () => {
+      const r = await runner.exec(['curl', '--fail', '--silent', '--max-time', '2', '-k', `https://${ctx.topology.vip}:${API_PORT}/readyz`]);
+      return r.exitCode === 0 ? true : undefined;
+    },
+    { what: 'the API server to answer through the VIP', timeoutMs: 120_000, intervalMs: 500, signal: ctx.signal },
+  );
+}
+
+function joinInputs(ctx: LabContext) {
+  const { bootstrapToken, certificateKey, caCertHash: hash } = ctx.state;
+  if (!bootstrapToken || !certificateKey || !hash) {
+    throw new RuntimeError('join-secrets-missing', 'kubeadm init did not record its join token and CA hash');
+  }
+  return { bootstrapToken, certificateKey, caCertHashes: [hash] };
+}
+
+async function joinNode(ctx: LabContext, node: NodeSpec): Promise<void> {
+  const runner = runnerOf(ctx, node);
+  await onNode(node.name, async () => {
+    await waitForPreload(ctx, runner);
+    const secrets = joinInputs(ctx);
+    const config = renderJoinConfig({
+      topology: ctx.topology,
+      node,
+      bootstrapToken: secrets.bootstrapToken,
+      caCertHashes: secrets.caCertHashes,
+      ...(node.role === 'master' ? { certificateKey: secrets.certificateKey } : {}),
+      ignorePreflightErrors: ignoredPreflight(ctx),
+    });
+    await writeNodeFile(runner, KUBEADM_CONFIG_PATH, config, 0o600);
+    await kubeadm(ctx, runner, 'join', ['join', '--config', KUBEADM_CONFIG_PATH], 300_000);
+  });
+}
+
+/** One control plane at a time: concurrent control-plane joins are known to break. */
+export const joinMastersAction: Action<LabContext> = {
+  name: 'join-masters',
+  async run(ctx) {
+    for (const master of masters(ctx.topology).slice(1)) await joinNode(ctx, master);
+  },
+};
+
+/** Workers only create their own Node and CSR objects, so they can join together. */
+export const joinWorkersAction: Action<LabContext> = {
+  name: 'join-workers',
+  async run(ctx) {
+    await Promise.all(workers(ctx.topology).map((w) => joinNode(ctx, w)));
+  },
+};
+
+export async function readKubeconfig(stateDir: string): Promise<string> {
+  return readFile(kubeconfigPath(stateDir), 'utf8');
+}

@@ -1,0 +1,77 @@
+import { RuntimeError } from '../../core/errors.js';
+import { waitFor } from '../../core/wait.js';
+import { createNodeContainer, inspectContainer, containerAction } from '../../runtime/node-containers.js';
+import { createInternalNetwork, inspectNetwork } from '../../runtime/networks.js';
+import { run } from '../../runtime/node-runner.js';
+import { type Action, onNode } from '../action.js';
+import type { LabContext } from '../lab-context.js';
+import { LABEL_NODE, LABEL_ROLE, containerName, labLabels, networkName } from '../topology.js';
+
+export const createNetwork: Action<LabContext> = {
+  name: 'network',
+  async run(ctx) {
+    const name = networkName(ctx.lab);
+    if (await inspectNetwork(name)) return;
+    const t = ctx.topology;
+    await createInternalNetwork({ name, subnet: t.subnet, ipRange: t.ipRange, gateway: t.gateway, labels: labLabels(ctx.lab) });
+  },
+};
+
+export const createNodes: Action<LabContext> = {
+  name: 'nodes',
+  async run(ctx) {
+    const image = ctx.artifacts?.nodeImage ?? ctx.state.nodeImage;
+    await Promise.all(
+      ctx.topology.nodes.map((node) =>
+        onNode(node.name, async () => {
+          const name = containerName(ctx.lab, node.name);
+          const existing = await inspectContainer(name);
+          if (existing?.State.Running) return;
+          if (existing) {
+            // A stopped node (engine restart, `docker stop`): start it again, same IP and volumes.
+            await containerAction(name, 'start');
+            return;
+          }
+          await createNodeContainer({
+            name,
+            hostname: node.name,
+            image,
+            network: networkName(ctx.lab),
+            ip: node.ip,
+            labels: { ...labLabels(ctx.lab), [LABEL_NODE]: node.name, [LABEL_ROLE]: node.role },
+            privilege: ctx.state.privilege,
+            env: [`HA_LAB_ROLE=${node.role}`],
+          });
+        }),
+      ),
+    );
+  },
+};
+
+/** systemd `running` on every node; `degraded` is a failure that names the failed units. */
+export const waitForSystemd: Action<LabContext> = {
+  name: 'systemd',
+  async run(ctx) {
+    await Promise.all(
+      ctx.topology.nodes.map((node) =>
+        onNode(node.name, async () => {
+          const runner = ctx.runners[node.name];
+          if (!runner) throw new Error(`no runner for ${node.name}`);
+          const state = await waitFor(
+            async () => {
+              const result = await runner.exec(['systemctl', 'is-system-running'], { timeoutMs: 10_000 });
+              const s = result.stdout.trim();
+              return s === 'running' || s === 'degraded' ? s : undefined;
+            },
+            { what: `systemd on ${node.name} to finish booting`, timeoutMs: 90_000, intervalMs: 250, signal: ctx.signal },
+          );
+          if (state === 'degraded') {
+            const failed = await run(runner, ['systemctl', '--failed', '--no-legend', '--plain']);
+            const units = failed.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
+            throw new RuntimeError('node-degraded', `systemd is degraded; failed units: ${units.join(', ')}`);
+          }
+        }),
+      ),
+    );
+  },
+};

@@ -1,0 +1,106 @@
+import { chmod, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { RuntimeError, UsageError } from '../core/errors.js';
+import { labStateDir } from '../core/paths.js';
+
+/**
+ * The lab's state file: what `up` created and how, so every later command (status, scenario,
+ * heal, down) addresses the same lab. It holds join secrets, so it is 0600 in a 0700 dir.
+ */
+const labStateSchema = z.object({
+  schemaVersion: z.literal(1),
+  lab: z.string(),
+  createdAt: z.string(),
+  phase: z.enum(['creating', 'nodes-running', 'provisioning', 'ready', 'failed']),
+  subnet: z.string(),
+  kubernetesVersion: z.string(),
+  nodeImage: z.string(),
+  privilege: z.enum(['privileged', 'capabilities']),
+  cgroupV1: z.boolean(),
+  timing: z.enum(['default', 'fast']),
+  preempt: z.boolean(),
+  accessMode: z.enum(['direct', 'forwarder']),
+  forwarderPort: z.number().int().optional(),
+  clusterToken: z.string(),
+  bootstrapToken: z.string().optional(),
+  certificateKey: z.string().optional(),
+  caCertHash: z.string().optional(),
+});
+export type LabState = z.infer<typeof labStateSchema>;
+
+export const STATE_FILE = 'state.json';
+
+export function statePath(lab: string): string {
+  return join(labStateDir(lab), STATE_FILE);
+}
+
+/** Creates the lab's state directory 0700 (keys, kubeconfig and secrets live under it). */
+export async function ensureStateDir(lab: string): Promise<string> {
+  const dir = labStateDir(lab);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+  return dir;
+}
+
+export async function readLabState(lab: string): Promise<LabState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(statePath(lab), 'utf8');
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return undefined;
+    throw new RuntimeError('state-unreadable', `cannot read ${statePath(lab)}: ${(error as Error).message}`);
+  }
+  try {
+    const parsed = labStateSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // fall through to the one clear message below
+  }
+  throw new UsageError(
+    'state-corrupted',
+    `the state file ${statePath(lab)} is corrupted: run \`ha-lab down --name ${lab}\` to remove the lab and its state`,
+  );
+}
+
+/** Writes atomically (tmp + rename) so a crash never leaves half a state file. */
+export async function writeLabState(state: LabState): Promise<void> {
+  const dir = await ensureStateDir(state.lab);
+  const tmp = join(dir, `${STATE_FILE}.tmp-${process.pid}`);
+  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await rename(tmp, statePath(state.lab));
+}
+
+export async function updateLabState(lab: string, patch: Partial<LabState>): Promise<LabState> {
+  const current = await readLabState(lab);
+  if (!current) throw new RuntimeError('state-missing', `lab "${lab}" has no state file`);
+  const next = { ...current, ...patch };
+  await writeLabState(next);
+  return next;
+}
+
+/** Removes the lab's state; failure bundles survive unless `purge` (no report is lost). */
+export async function removeLabState(lab: string, options: { keepBundles?: boolean } = {}): Promise<void> {
+  const dir = labStateDir(lab);
+  if (!options.keepBundles) {
+    await rm(dir, { recursive: true, force: true });
+    return;
+  }
+  let entries: string[] = [];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return;
+  }
+  await Promise.all(entries.filter((e) => e !== 'bundles').map((e) => rm(join(dir, e), { recursive: true, force: true })));
+  if (!entries.includes('bundles')) await rm(dir, { recursive: true, force: true });
+}
+
+/** Writes a private file (key, kubeconfig) 0600 inside a 0700 directory. */
+export async function writePrivateFile(path: string, content: string | Buffer): Promise<void> {
+  const dir = path.slice(0, path.lastIndexOf('/'));
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+  await writeFile(path, content, { mode: 0o600 });
+  await chmod(path, 0o600);
+}

@@ -1,0 +1,16 @@
+import { DockerExecRunner } from '../runtime/docker-exec-runner.js';
+import type { NodeRunner } from '../runtime/node-runner.js';
+import { containerName, type Topology } from './topology.js';
+
+/** One runner per node, over `docker exec` (the SSH runner serves `ha-lab exec --ssh`). */
+export function nodeRunners(topology: Topology): Record<string, NodeRunner> {
+  const runners: Record<string, NodeRunner> = {};
+  for (const node of topology.nodes) runners[node.name] = new DockerExecRunner(node.name, containerName(topology.lab, node.name));
+  return runners;
+}
+
+export function runnerFor(runners: Record<string, NodeRunner>, node: string): NodeRunner {
+  const runner = runners[node];
+  if (!runner) throw new Error(`no runner for node ${node}`);
+  return runner;
+}

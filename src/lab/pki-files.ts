@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EtcdPki } from '../provision/pki.js';
+import { writePrivateFile } from './lab-state.js';
+
+/** Where the host keeps the lab's etcd PKI (0600 files in 0700 dirs under the state dir). */
+export function etcdPkiDir(stateDir: string): string {
+  return join(stateDir, 'pki', 'etcd');
+}
+
+export async function saveEtcdPki(stateDir: string, pki: EtcdPki): Promise<void> {
+  const dir = etcdPkiDir(stateDir);
+  const files: Record<string, string> = {
+    'ca.crt': pki.ca.certPem,
+    'ca.key': pki.ca.keyPem,
+    'apiserver-etcd-client.crt': pki.apiserverClient.certPem,
+    'apiserver-etcd-client.key': pki.apiserverClient.keyPem,
+    'probe-client.crt': pki.probeClient.certPem,
+    'probe-client.key': pki.probeClient.keyPem,
+  };
+  for (const [member, pair] of Object.entries(pki.members)) {
+    files[`${member}-server.crt`] = pair.server.certPem;
+    files[`${member}-server.key`] = pair.server.keyPem;
+    files[`${member}-peer.crt`] = pair.peer.certPem;
+    files[`${member}-peer.key`] = pair.peer.keyPem;
+  }
+  for (const [name, content] of Object.entries(files)) await writePrivateFile(join(dir, name), content);
+}
+
+export interface ProbeCredentials {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+/** The client certificate ha-lab's own etcd probes present. */
+export async function loadProbeCredentials(stateDir: string): Promise<ProbeCredentials> {
+  const dir = etcdPkiDir(stateDir);
+  const [ca, cert, key] = await Promise.all(
+    ['ca.crt', 'probe-client.crt', 'probe-client.key'].map((f) => readFile(join(dir, f), 'utf8')),
+  );
+  return { ca: ca ?? '', cert: cert ?? '', key: key ?? '' };
+}

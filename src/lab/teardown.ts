@@ -1,0 +1,35 @@
+import { listContainers, listVolumes, removeContainer, removeVolume } from '../runtime/node-containers.js';
+import { listNetworks, removeNetwork } from '../runtime/networks.js';
+import { LABEL_LAB, LABEL_MANAGED } from './topology.js';
+
+export interface TeardownResult {
+  containers: number;
+  networks: number;
+  volumes: number;
+}
+
+/**
+ * Removes everything that carries the lab's label: containers (with their volumes), then
+ * networks, then any named volume left. Idempotent: a lab that does not exist removes nothing.
+ */
+export async function removeLabResources(lab: string): Promise<TeardownResult> {
+  const labels = { [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab };
+  const containers = await listContainers(labels);
+  await Promise.all(containers.map((c) => removeContainer(c.name)));
+  const networks = (await listNetworks()).filter((n) => n.labels[LABEL_MANAGED] === 'true' && n.labels[LABEL_LAB] === lab);
+  for (const network of networks) await removeNetwork(network.name);
+  const volumes = await listVolumes(labels);
+  await Promise.all(volumes.map((v) => removeVolume(v)));
+  return { containers: containers.length, networks: networks.length, volumes: volumes.length };
+}
+
+/** Everything ha-lab made for tests (label io.ha-lab.test): used by the test suite's cleanup. */
+export async function listLabNames(): Promise<string[]> {
+  const containers = await listContainers({ [LABEL_MANAGED]: 'true' });
+  const names = new Set(containers.map((c) => c.labels[LABEL_LAB]).filter((n): n is string => Boolean(n)));
+  for (const network of await listNetworks()) {
+    const lab = network.labels[LABEL_LAB];
+    if (network.labels[LABEL_MANAGED] === 'true' && lab) names.add(lab);
+  }
+  return [...names].sort();
+}

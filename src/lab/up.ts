@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { HaLabError, UsageError } from '../core/errors.js';
+import type { EventSink } from '../core/events.js';
+import { cacheRoot } from '../core/paths.js';
+import { pingEngine } from '../runtime/docker-client.js';
+import { cgroupMode, engineInfo, privilegedWorks } from '../runtime/engine-info.js';
+import { listContainers } from '../runtime/node-containers.js';
+import { listNetworks } from '../runtime/networks.js';
+import { type Action, runActions } from './action.js';
+import { haActions, haResumeActions } from './actions/ha-actions.js';
+import { createNetwork, createNodes, waitForSystemd } from './actions/node-actions.js';
+import { type ArtifactRequest, BASE_IMAGE, ensureArtifacts } from './artifacts/ensure-artifacts.js';
+import { saveFailureBundle } from './failure-bundle.js';
+import type { LabContext } from './lab-context.js';
+import { lockLab } from './lab-lock.js';
+import { type LabState, ensureStateDir, readLabState, removeLabState, writeLabState } from './lab-state.js';
+import { nodeRunners } from './node-access.js';
+import { checkResources, resourceNeeds } from './preflight.js';
+import { assertSubnetFree, pickFreeSubnet } from './subnets.js';
+import { removeLabResources } from './teardown.js';
+import { LABEL_LAB, LABEL_MANAGED, buildTopology, parseSubnet, validateLabName } from './topology.js';
+import { resolveKubernetesVersion } from './versions.js';
+
+export interface UpOptions {
+  lab: string;
+  subnet?: string | undefined;
+  kubernetesVersion?: string | undefined;
+  keep: boolean;
+  timing: 'default' | 'fast';
+  preempt: boolean;
+  accessMode: 'direct' | 'forwarder';
+  artifactSource: ArtifactRequest['source'];
+  /** Stop once the six nodes run systemd (the foundation without the cluster). */
+  nodesOnly: boolean;
+  events: EventSink;
+  signal?: AbortSignal | undefined;
+}
+
+export interface UpResult {
+  state: LabState;
+  resumed: boolean;
+}
+
+/**
+ * Brings a lab up: validate input before touching anything, take the lab's lock, build what
+ * is missing, then run the ordered actions. On failure or Ctrl-C everything created is removed
+ * (unless --keep), after the failure's log bundle has been saved.
+ */
+export async function up(options: UpOptions): Promise<UpResult> {
+  const lab = validateLabName(options.lab);
+  const version = resolveKubernetesVersion(options.kubernetesVersion);
+  if (options.subnet !== undefined) parseSubnet(options.subnet);
+  await pingEngine();
+  const unlock = await lockLab(lab, 'up');
+  try {
+    const existing = await readLabState(lab);
+    const containers = await listContainers({ [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab });
+    if (existing && containers.length > 0) return await resume(existing, containers, options);
+    if (!existing && containers.length > 0) {
+      throw new UsageError('lab-exists', `lab "${lab}" has containers but no state: run \`ha-lab down --name ${lab}\` first`);
+    }
+    if (existing) await removeLabState(lab);
+    return await create(lab, version.version, options);
+  } finally {
+    await unlock().catch(() => undefined);
+  }
+}
+
+async function create(lab: string, kubernetesVersion: string, options: UpOptions): Promise<UpResult> {
+  const networks = (await listNetworks()).flatMap((n) => n.subnets.map((subnet) => ({ name: n.name, subnet })));
+  let subnet: string;
+  if (options.subnet !== undefined) {
+    subnet = parseSubnet(options.subnet).cidr;
+    assertSubnetFree(subnet, networks);
+  } else {
+    subnet = pickFreeSubnet(networks.map((n) => n.subnet));
+  }
+  const info = await engineInfo();
+  await checkResources(info.dockerRootDir, resourceNeeds(false));
+  const topology = buildTopology(lab, subnet);
+  const stateDir = await ensureStateDir(lab);
+  const artifactCtx = {
+    cacheRoot: cacheRoot(),
+    logDir: join(cacheRoot(), 'logs'),
+    events: options.events,
+    signal: options.signal,
+  };
+  let ctx: LabContext | undefined;
+  try {
+    const artifacts = await runStep(options, 'artifacts', () =>
+      ensureArtifacts({ version: resolveKubernetesVersion(kubernetesVersion), source: options.artifactSource }, artifactCtx),
+    );
+    const privileged = await privilegedWorks(BASE_IMAGE);
+    const state: LabState = {
+      schemaVersion: 1,
+      lab,
+      createdAt: new Date().toISOString(),
+      phase: 'creating',
+      subnet,
+      kubernetesVersion,
+      nodeImage: artifacts.nodeImage,
+      privilege: privileged.works ? 'privileged' : 'capabilities',
+      cgroupV1: cgroupMode(info) !== 'v2',
+      timing: options.timing,
+      preempt: options.preempt,
+      accessMode: options.accessMode,
+      clusterToken: `ha-lab-${lab}-${randomBytes(6).toString('hex')}`,
+    };
+    await writeLabState(state);
+    const context: LabContext = {
+      lab,
+      topology,
+      state,
+      stateDir,
+      runners: nodeRunners(topology),
+      events: options.events,
+      signal: options.signal,
+      artifacts,
+      async saveState(patch) {
+        context.state = { ...context.state, ...patch };
+        await writeLabState(context.state);
+      },
+    };
+    ctx = context;
+    const actions: Action<LabContext>[] = [createNetwork, createNodes, waitForSystemd];
+    await runActions(actions, context);
+    await context.saveState({ phase: 'nodes-running' });
+    if (!options.nodesOnly) {
+      await context.saveState({ phase: 'provisioning' });
+      await runActions(haActions(), context);
+      await context.saveState({ phase: 'ready' });
+    }
+    return { state: context.state, resumed: false };
+  } catch (error) {
+    await handleFailure(lab, ctx, error, options);
+    throw error;
+  }
+}
+
+async function runStep<T>(options: UpOptions, phase: string, step: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  options.events({ kind: 'phase-started', at: started, phase });
+  try {
+    const result = await step();
+    options.events({ kind: 'phase-done', at: Date.now(), phase, durationMs: Date.now() - started });
+    return result;
+  } catch (error) {
+    if (!options.signal?.aborted) {
+      const message = error instanceof HaLabError ? error.message : (error as Error).message?.split('\n')[0] ?? String(error);
+      options.events({ kind: 'phase-failed', at: Date.now(), phase, message });
+    }
+    throw error;
+  }
+}
+
+async function handleFailure(lab: string, ctx: LabContext | undefined, error: unknown, options: UpOptions): Promise<void> {
+  const interrupted = options.signal?.aborted === true;
+  if (ctx && !interrupted) {
+    const bundle = await saveFailureBundle(ctx, error).catch(() => undefined);
+    if (bundle) options.events({ kind: 'log', at: Date.now(), level: 'warn', message: `log bundle saved: ${bundle}` });
+  }
+  if (options.keep) {
+    if (ctx) await ctx.saveState({ phase: 'failed' }).catch(() => undefined);
+    options.events({ kind: 'log', at: Date.now(), level: 'warn', message: `--keep: lab "${lab}" left as it is; remove it with \`ha-lab down --name ${lab}\`` });
+    return;
+  }
+  options.events({ kind: 'log', at: Date.now(), level: 'info', message: `removing the half-made lab "${lab}"` });
+  await removeLabResources(lab).catch(() => undefined);
+  await removeLabState(lab, { keepBundles: true }).catch(() => undefined);
+}
+
+/** `up` on an existing lab: start stopped nodes (e.g. after an engine restart), else refuse. */
+async function resume(
+  state: LabState,
+  containers: { name: string; state: string }[],
+  options: UpOptions,
+): Promise<UpResult> {
+  const allRunning = containers.length === 6 && containers.every((c) => c.state === 'running');
+  if (allRunning && (state.phase === 'ready' || (options.nodesOnly && state.phase === 'nodes-running'))) {
+    throw new UsageError('lab-exists', `lab "${state.lab}" is already up: see \`ha-lab status --name ${state.lab}\`, or \`ha-lab down --name ${state.lab}\` first`);
+  }
+  if (state.phase !== 'ready' && state.phase !== 'nodes-running') {
+    throw new UsageError('lab-incomplete', `lab "${state.lab}" was left half-made (phase ${state.phase}): run \`ha-lab down --name ${state.lab}\`, then \`ha-lab up\``);
+  }
+  const topology = buildTopology(state.lab, state.subnet);
+  const context: LabContext = {
+    lab: state.lab,
+    topology,
+    state,
+    stateDir: await ensureStateDir(state.lab),
+    runners: nodeRunners(topology),
+    events: options.events,
+    signal: options.signal,
+    async saveState(patch) {
+      context.state = { ...context.state, ...patch };
+      await writeLabState(context.state);
+    },
+  };
+  await runActions([createNodes, waitForSystemd, ...(state.phase === 'ready' ? haResumeActions() : [])], context);
+  return { state: context.state, resumed: true };
+}

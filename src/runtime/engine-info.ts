@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
+import { freemem, totalmem } from 'node:os';
+import { docker, engineCall } from './docker-client.js';
+
+export type CgroupMode = 'v1' | 'hybrid' | 'v2';
+
+export interface EngineInfo {
+  version: string;
+  apiVersion: string;
+  cgroupVersion: string;
+  cgroupDriver: string;
+  storageDriver: string;
+  liveRestore: boolean;
+  kernel: string;
+  operatingSystem: string;
+  memTotalBytes: number;
+  dockerRootDir: string;
+}
+
+export async function engineInfo(): Promise<EngineInfo> {
+  const [info, version] = await Promise.all([
+    engineCall('docker info', () => docker().info() as Promise<Record<string, unknown>>),
+    engineCall('docker version', () => docker().version()),
+  ]);
+  return {
+    version: String(info.ServerVersion ?? version.Version),
+    apiVersion: version.ApiVersion,
+    cgroupVersion: String(info.CgroupVersion ?? '1'),
+    cgroupDriver: String(info.CgroupDriver ?? ''),
+    storageDriver: String(info.Driver ?? ''),
+    liveRestore: Boolean(info.LiveRestoreEnabled),
+    kernel: String(info.KernelVersion ?? ''),
+    operatingSystem: String(info.OperatingSystem ?? ''),
+    memTotalBytes: Number(info.MemTotal ?? totalmem()),
+    dockerRootDir: String(info.DockerRootDir ?? '/var/lib/docker'),
+  };
+}
+
+/** v2 from the engine; v1 with a cgroup2 mount at /sys/fs/cgroup/unified (local host) = hybrid. */
+export function cgroupMode(info: EngineInfo): CgroupMode {
+  if (info.cgroupVersion === '2') return 'v2';
+  return existsSync('/sys/fs/cgroup/unified/cgroup.controllers') ? 'hybrid' : 'v1';
+}
+
+/**
+ * Tries `--privileged` with a throwaway container. Hosts whose capability bounding set lacks
+ * CAP_SYS_RESOURCE refuse it ("unable to apply caps"); there the explicit set is used.
+ */
+export async function privilegedWorks(image: string): Promise<{ works: boolean; detail: string }> {
+  const container = await engineCall('privilege check', () =>
+    docker().createContainer({
+      Image: image,
+      Entrypoint: ['true'],
+      Labels: { 'io.ha-lab.managed': 'true', 'io.ha-lab.probe': 'privileged' },
+      HostConfig: { Privileged: true, AutoRemove: false },
+    }),
+  );
+  try {
+    await container.start();
+    await container.wait();
+    return { works: true, detail: 'ok' };
+  } catch (error) {
+    return { works: false, detail: (error as Error).message.split('\n')[0] ?? 'refused' };
+  } finally {
+    await container.remove({ force: true, v: true }).catch(() => undefined);
+  }
+}
+
+export async function freeDiskBytes(path: string): Promise<number> {
+  try {
+    const stats = await statfs(path);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+export function freeMemoryBytes(): number {
+  return freemem();
+}

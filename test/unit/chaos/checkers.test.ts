@@ -1,0 +1,366 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildCheckContext,
+  checkApiUnavailable,
+  checkEtcdQuorum,
+  checkLeaderElection,
+  checkNoLostWrites,
+  checkRejoin,
+  checkSplitBrain,
+  checkVipFailover,
+  checkVipHome,
+  runChecks,
+} from '../../../src/chaos/checkers/index.js';
+import type { History } from '../../../src/chaos/history.js';
+import { api, at, down, etcd, fault, history, nodes, up, vip, write } from './history-builder.js';
+
+const ctx = (h: History) => buildCheckContext(h);
+
+describe('splitBrain', () => {
+  it('fails when two masters hold the VIP for 3 s with a 1 s limit', () => {
+    const h = history([
+      vip(0, ['master-0']),
+      vip(10, ['master-0', 'master-1']),
+      vip(13, ['master-1']),
+    ]);
+    const v = checkSplitBrain(h, { maxMs: 1000 }, ctx(h));
+    expect(v.passed).toBe(false);
+    expect(v.figures.maxDualHolderMs).toBe(3000);
+  });
+
+  it('passes a 400 ms handover overlap under a 1 s limit', () => {
+    const h = history([
+      vip(0, ['master-0']),
+      vip(10, ['master-0', 'master-1']),
+      vip(10.4, ['master-1']),
+    ]);
+    expect(checkSplitBrain(h, { maxMs: 1000 }, ctx(h))).toMatchObject({
+      passed: true,
+      figures: { maxDualHolderMs: 400 },
+    });
+  });
+
+  it('counts a split brain still open at the end up to the end of the run', () => {
+    const h = history([vip(0, ['master-0']), vip(50, ['master-0', 'master-2'])], {
+      endedAt: at(60),
+    });
+    expect(checkSplitBrain(h, { maxMs: 1000 }, ctx(h)).figures.maxDualHolderMs).toBe(10_000);
+  });
+
+  it('does not count a master whose stream is down as a holder', () => {
+    const h = history([vip(0, ['master-1'], ['master-0']), vip(30, ['master-1'], ['master-0'])]);
+    expect(checkSplitBrain(h, { maxMs: 1000 }, ctx(h)).passed).toBe(true);
+  });
+
+  it('fails without VIP samples instead of passing vacuously', () => {
+    const h = history([]);
+    expect(checkSplitBrain(h, { maxMs: 1000 }, ctx(h)).passed).toBe(false);
+  });
+
+  it('fails an expected split brain whose final sample still shows an unknown master', () => {
+    const h = history([
+      fault(5, 'f1', 'all-masters', 'applied', 'block-vrrp'),
+      vip(6, ['master-0', 'master-1']),
+      fault(20, 'f1', 'all-masters', 'undone', 'block-vrrp'),
+      vip(25, ['master-0'], ['master-2']),
+    ]);
+    expect(checkSplitBrain(h, { expected: true }, ctx(h)).passed).toBe(false);
+  });
+});
+
+describe('vipFailover', () => {
+  it('measures from the fault on the holder to the first sample with one other live holder', () => {
+    const h = history([
+      vip(0, ['master-0']),
+      fault(5, 'f1', 'master-0'),
+      vip(6, [], ['master-0']),
+      vip(8, ['master-0', 'master-1']),
+      vip(9, ['master-1'], ['master-0']),
+    ]);
+    expect(checkVipFailover(h, { withinMs: 10_000 }, ctx(h))).toMatchObject({
+      passed: true,
+      figures: { failoverMs: 4000, from: 'master-0', to: 'master-1' },
+    });
+  });
+
+  it('resolves a vip-holder target left unresolved in the fault record', () => {
+    const h = history([vip(0, ['master-2']), fault(5, 'f1', 'vip-holder'), vip(7, ['master-0'])]);
+    expect(checkVipFailover(h, { withinMs: 10_000 }, ctx(h))).toMatchObject({
+      passed: true,
+      figures: { failoverMs: 2000, from: 'master-2', to: 'master-0' },
+    });
+  });
+
+  it('fails when no fault hit the VIP holder', () => {
+    const h = history([vip(0, ['master-0']), fault(5, 'f1', 'master-1'), vip(7, ['master-0'])]);
+    const v = checkVipFailover(h, { withinMs: 10_000 }, ctx(h));
+    expect(v.passed).toBe(false);
+    expect(v.summary).toContain('no fault hit the VIP holder');
+  });
+
+  it('does not accept the VIP landing on another node the fault also hit', () => {
+    const h = history([
+      vip(0, ['master-0']),
+      fault(5, 'f1', 'master-0,master-1'),
+      vip(7, ['master-1']),
+    ]);
+    expect(checkVipFailover(h, { withinMs: 10_000 }, ctx(h)).passed).toBe(false);
+  });
+});
+
+describe('apiUnavailable', () => {
+  it('measures the longest window from first failure to next success', () => {
+    const h = history([
+      api(1, true),
+      api(2, false),
+      api(3, false),
+      api(6, true),
+      api(10, false),
+      api(11, true),
+    ]);
+    expect(checkApiUnavailable(h, { maxMs: 10_000 }, ctx(h))).toMatchObject({
+      passed: true,
+      figures: { unavailableMs: 4000, outages: 2, failedRequests: 3 },
+    });
+  });
+
+  it('fails an outage longer than the limit', () => {
+    const h = history([api(1, false), api(12, true)]);
+    expect(checkApiUnavailable(h, { maxMs: 10_000 }, ctx(h)).passed).toBe(false);
+  });
+
+  it('ignores requests made to a single master', () => {
+    const h = history([
+      api(1, true),
+      api(2, false, 'master-0'),
+      api(40, false, 'master-0'),
+      api(41, true),
+    ]);
+    expect(checkApiUnavailable(h, { maxMs: 1000 }, ctx(h)).passed).toBe(true);
+  });
+
+  it('fails without requests through the VIP', () => {
+    const h = history([api(1, true, 'master-0')]);
+    expect(checkApiUnavailable(h, { maxMs: 1000 }, ctx(h)).passed).toBe(false);
+  });
+});
+
+describe('noLostWrites', () => {
+  const writes = [
+    write(1, 'a', 'ok'),
+    write(2, 'b', 'unknown'),
+    write(3, 'c', 'failed'),
+    write(4, 'd', 'ok'),
+  ];
+
+  it('does not count an unknown-outcome write as lost', () => {
+    const h = history(writes, {
+      finalReadback: { present: ['a', 'd'], absent: ['b', 'c'] },
+      finalWriteOk: true,
+    });
+    expect(checkNoLostWrites(h, true, ctx(h))).toMatchObject({
+      passed: true,
+      figures: { lostWrites: 0, unknownWrites: 1, acknowledgedWrites: 2 },
+    });
+  });
+
+  it('fails and names an acknowledged write missing from the read-back', () => {
+    const h = history(writes, {
+      finalReadback: { present: ['a'], absent: ['b', 'c', 'd'] },
+      finalWriteOk: true,
+    });
+    const v = checkNoLostWrites(h, true, ctx(h));
+    expect(v.passed).toBe(false);
+    expect(v.figures.lostWrites).toBe(1);
+    expect(v.summary).toContain('d');
+  });
+
+  it('fails when the read-back is missing', () => {
+    const h = history(writes, { finalWriteOk: true });
+    expect(checkNoLostWrites(h, true, ctx(h)).passed).toBe(false);
+  });
+
+  it('fails when no final write was recorded', () => {
+    const h = history(writes, { finalReadback: { present: ['a', 'd'], absent: [] } });
+    expect(checkNoLostWrites(h, true, ctx(h)).summary).toContain('no final write');
+  });
+
+  it('fails when no write was ever acknowledged', () => {
+    const h = history([write(1, 'a', 'failed')], {
+      finalReadback: { present: [], absent: ['a'] },
+      finalWriteOk: true,
+    });
+    expect(checkNoLostWrites(h, true, ctx(h)).passed).toBe(false);
+  });
+});
+
+describe('etcdQuorum', () => {
+  const three = (leader: string) => ['master-0', 'master-1', 'master-2'].map((m) => up(m, leader));
+
+  it('keeps quorum with one member down', () => {
+    const h = history([
+      etcd(1, three('master-0')),
+      etcd(2, [down('master-0'), up('master-1', 'master-1', 3), up('master-2', 'master-1', 3)]),
+    ]);
+    expect(checkEtcdQuorum(h, 'kept', ctx(h)).passed).toBe(true);
+  });
+
+  it('counts a member missing from a sample against the majority', () => {
+    const h = history([etcd(1, [up('master-1', 'master-1')])]);
+    expect(checkEtcdQuorum(h, 'kept', ctx(h)).passed).toBe(false);
+    expect(checkEtcdQuorum(h, 'lost', ctx(h)).passed).toBe(true);
+  });
+
+  it('treats different leaders in different terms as stale views, not two leaders', () => {
+    const h = history([
+      etcd(1, [
+        up('master-0', 'master-0', 2),
+        up('master-1', 'master-1', 3),
+        up('master-2', 'master-1', 3),
+      ]),
+    ]);
+    expect(checkEtcdQuorum(h, 'kept', ctx(h)).passed).toBe(true);
+  });
+
+  it('fails expected quorum loss that never happened', () => {
+    const h = history([etcd(1, three('master-0'))]);
+    expect(checkEtcdQuorum(h, 'lost', ctx(h)).passed).toBe(false);
+  });
+});
+
+describe('leaderElection', () => {
+  it('measures until the survivors agree on a different leader', () => {
+    const h = history([
+      etcd(
+        1,
+        ['master-0', 'master-1', 'master-2'].map((m) => up(m, 'master-0')),
+      ),
+      fault(5, 'f1', 'etcd-leader'),
+      etcd(6, [down('master-0'), up('master-1', 'master-1', 3), up('master-2', 'master-2', 3)]),
+      etcd(7, [down('master-0'), up('master-1', 'master-2', 3), up('master-2', 'master-2', 3)]),
+    ]);
+    expect(checkLeaderElection(h, { withinMs: 3000 }, ctx(h))).toMatchObject({
+      passed: true,
+      figures: { electionMs: 2000, from: 'master-0', to: 'master-2' },
+    });
+  });
+
+  it('fails when the fault did not hit the leader', () => {
+    const h = history([
+      etcd(
+        1,
+        ['master-0', 'master-1', 'master-2'].map((m) => up(m, 'master-0')),
+      ),
+      fault(5, 'f1', 'master-2'),
+    ]);
+    expect(checkLeaderElection(h, { withinMs: 3000 }, ctx(h)).passed).toBe(false);
+  });
+});
+
+describe('rejoin', () => {
+  const healthy = (s: number) =>
+    etcd(
+      s,
+      ['master-0', 'master-1', 'master-2'].map((m) => up(m, 'master-1', 3)),
+    );
+  const hashKv = { 'master-0': 7, 'master-1': 7, 'master-2': 7 };
+
+  it('measures from the last undo until members and nodes are good at the same time', () => {
+    const h = history(
+      [
+        fault(5, 'f1', 'master-0'),
+        fault(20, 'f1', 'master-0', 'undone'),
+        healthy(30),
+        nodes(25, ['master-0']),
+        nodes(40),
+        healthy(45),
+      ],
+      { hashKv },
+    );
+    expect(checkRejoin(h, { withinMs: 90_000 }, ctx(h))).toMatchObject({
+      passed: true,
+      figures: { rejoinMs: 20_000 },
+    });
+  });
+
+  it('fails a recovery that relapses before the end', () => {
+    const h = history(
+      [
+        fault(5, 'f1', 'master-0'),
+        fault(20, 'f1', 'master-0', 'undone'),
+        healthy(25),
+        nodes(26),
+        nodes(40, ['worker-1']),
+      ],
+      { hashKv },
+    );
+    expect(checkRejoin(h, { withinMs: 90_000 }, ctx(h)).summary).toContain('relapsed');
+  });
+
+  it('fails when a fault was never undone', () => {
+    const h = history([fault(5, 'f1', 'master-0'), healthy(25), nodes(26)], { hashKv });
+    expect(checkRejoin(h, { withinMs: 90_000 }, ctx(h)).passed).toBe(false);
+  });
+
+  it('fails when a member gave no hashkv', () => {
+    const h = history(
+      [fault(5, 'f1', 'master-0'), fault(20, 'f1', 'master-0', 'undone'), healthy(25), nodes(26)],
+      {
+        hashKv: { ...hashKv, 'master-0': null },
+      },
+    );
+    expect(checkRejoin(h, { withinMs: 90_000 }, ctx(h)).summary).toContain(
+      'no hashkv from master-0',
+    );
+  });
+});
+
+describe('vipHome', () => {
+  it('passes when only the expected master holds the VIP at the end', () => {
+    const h = history([vip(1, ['master-1']), vip(50, ['master-0'])], {
+      expectedVipHolder: 'master-0',
+    });
+    expect(checkVipHome(h, true, ctx(h)).passed).toBe(true);
+  });
+
+  it('fails when the expected holder shares the VIP at the end', () => {
+    const h = history([vip(50, ['master-0', 'master-1'])], { expectedVipHolder: 'master-0' });
+    expect(checkVipHome(h, true, ctx(h)).passed).toBe(false);
+  });
+
+  it('fails when the history does not name the expected holder', () => {
+    const h = history([vip(50, ['master-0'])]);
+    expect(checkVipHome(h, true, ctx(h)).passed).toBe(false);
+  });
+});
+
+describe('runChecks', () => {
+  it('runs only the stated expectations plus the default split-brain check, in a fixed order', () => {
+    const h = history([vip(1, ['master-0'])], { expectedVipHolder: 'master-0' });
+    const verdicts = runChecks(h, {
+      vipHome: true,
+      splitBrain: { maxMs: 1000 },
+      noLostWrites: false,
+    });
+    expect(verdicts.map((v) => v.check)).toEqual(['splitBrain', 'vipHome']);
+  });
+
+  it('merges per-node records of one fault into one window', () => {
+    const h = history([
+      fault(5, 'f1', 'master-0', 'applied', 'block-vrrp'),
+      fault(5.1, 'f1', 'master-1', 'applied', 'block-vrrp'),
+      fault(20, 'f1', 'master-0', 'undone', 'block-vrrp'),
+      fault(20.2, 'f1', 'master-1', 'undone', 'block-vrrp'),
+    ]);
+    expect(buildCheckContext(h).faults).toEqual([
+      {
+        id: 'f1',
+        fault: 'block-vrrp',
+        targets: ['master-0', 'master-1'],
+        appliedAt: at(5),
+        undoneAt: at(20.2),
+        undoFailed: false,
+      },
+    ]);
+  });
+});
