@@ -4,14 +4,7 @@
  */
 
 export type FaultKind =
-  | 'kill'
-  | 'stop'
-  | 'pause'
-  | 'unpause'
-  | 'restart'
-  | 'partition'
-  | 'heal'
-  | 'service-stop';
+  'kill' | 'stop' | 'pause' | 'unpause' | 'restart' | 'partition' | 'heal' | 'service-stop';
 
 export type ServiceName = 'etcd' | 'keepalived' | 'kube-apiserver';
 

@@ -27,9 +27,13 @@ export const DashboardHeader = memo(function DashboardHeader(props: DashboardHea
         {'  VIP '}
         <VipHolders vip={vip} />
         {props.activeFaults > 0 ? (
-          <Text {...tone('fault')}>{`  ! ${props.activeFaults} active fault${props.activeFaults === 1 ? '' : 's'}`}</Text>
+          <Text
+            {...tone('fault')}
+          >{`  ! ${props.activeFaults} active fault${props.activeFaults === 1 ? '' : 's'}`}</Text>
         ) : null}
-        <Text {...tone('dim')}>{`  writes ✓${writes.ok} ✗${writes.failed} ?${writes.unknown}`}</Text>
+        <Text
+          {...tone('dim')}
+        >{`  writes ✓${writes.ok} ✗${writes.failed} ?${writes.unknown}`}</Text>
       </Text>
       <AvailabilityLine api={props.api} nowSecond={props.nowSecond} width={props.width} />
     </>
@@ -61,7 +65,15 @@ function VipHolders({ vip }: { vip: VipState }) {
 
 const LABEL = 'API ';
 
-function AvailabilityLine({ api, nowSecond, width }: { api: ApiState; nowSecond: number; width: number }) {
+function AvailabilityLine({
+  api,
+  nowSecond,
+  width,
+}: {
+  api: ApiState;
+  nowSecond: number;
+  width: number;
+}) {
   const tone = useToneProps();
   const now = nowSecond * 1000;
   const status =
@@ -70,7 +82,10 @@ function AvailabilityLine({ api, nowSecond, width }: { api: ApiState; nowSecond:
       : api.up
         ? `up ${lastLatency(api.series)}`
         : `DOWN ${formatDuration(now - (api.downSince ?? now))}`;
-  const sparkWidth = Math.max(0, Math.min(SERIES_SECONDS, width - textWidth(LABEL) - textWidth(status) - 2));
+  const sparkWidth = Math.max(
+    0,
+    Math.min(SERIES_SECONDS, width - textWidth(LABEL) - textWidth(status) - 2),
+  );
   const spark = renderSparkline(api.series, now, sparkWidth);
   return (
     <Text wrap="truncate">
@@ -79,8 +94,7 @@ function AvailabilityLine({ api, nowSecond, width }: { api: ApiState; nowSecond:
         <Text key={i} {...tone(run.error ? 'bad' : 'good')}>
           {run.text}
         </Text>
-      ))}
-      {' '}
+      ))}{' '}
       <Text bold={api.up === false} {...tone(api.up === false ? 'bad' : api.up ? 'good' : 'dim')}>
         {status}
       </Text>

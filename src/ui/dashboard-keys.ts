@@ -115,7 +115,9 @@ function quitKey(ctx: KeyContext): KeyResult {
   const count = ctx.activeFaults.length;
   if (count === 0) return { mode: IDLE, command: { kind: 'quit', undo: false } };
   const noun = count === 1 ? 'fault' : 'faults';
-  return { mode: { kind: 'quit', question: `Undo ${count} active ${noun} before quitting? [Y/n/esc]` } };
+  return {
+    mode: { kind: 'quit', question: `Undo ${count} active ${noun} before quitting? [Y/n/esc]` },
+  };
 }
 
 function nodeKey(input: string, ctx: KeyContext): KeyResult {

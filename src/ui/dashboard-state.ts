@@ -278,7 +278,11 @@ export function reduceDashboard(state: DashboardState, event: DashboardEvent): D
   }
 }
 
-function advance(state: DashboardState, at: number, patch: Partial<DashboardState>): DashboardState {
+function advance(
+  state: DashboardState,
+  at: number,
+  patch: Partial<DashboardState>,
+): DashboardState {
   return { ...state, ...patch, now: Math.max(state.now, at) };
 }
 
@@ -307,8 +311,7 @@ function patchRow(row: NodeRow, patch: RowPatch, at: number, baseline: boolean):
   const keys = Object.keys(patch) as (keyof RowPatch)[];
   const changed = keys.filter((k) => row[k] !== patch[k]);
   if (changed.length === 0) return row;
-  const meaningful =
-    !baseline && changed.some((k) => row[k] !== undefined && row[k] !== 'unknown');
+  const meaningful = !baseline && changed.some((k) => row[k] !== undefined && row[k] !== 'unknown');
   return { ...row, ...patch, lastChangeAt: meaningful ? at : row.lastChangeAt };
 }
 
@@ -361,12 +364,24 @@ function reduceContainers(state: DashboardState, event: ContainersEvent): Dashbo
     if (!seen || row.container === 'unknown' || row.container === seen.container) continue;
     const bad = seen.container !== 'running';
     const label = bad ? seen.container.toUpperCase() : seen.container;
-    next = push(next, event.at, 'container-changed', bad ? 'bad' : 'good', `${row.name} container ${label}`);
+    next = push(
+      next,
+      event.at,
+      'container-changed',
+      bad ? 'bad' : 'good',
+      `${row.name} container ${label}`,
+    );
   }
-  return patchRows(next, (row) => {
-    const seen = byName.get(row.name);
-    return seen && { role: seen.role, ip: seen.ip, container: seen.container, systemd: seen.systemd };
-  }, event.at);
+  return patchRows(
+    next,
+    (row) => {
+      const seen = byName.get(row.name);
+      return (
+        seen && { role: seen.role, ip: seen.ip, container: seen.container, systemd: seen.systemd }
+      );
+    },
+    event.at,
+  );
 }
 
 function sameMembers(a: readonly string[], b: readonly string[]): boolean {
@@ -388,7 +403,12 @@ function reduceVip(state: DashboardState, sample: VipSample): DashboardState {
   if (prev.observed && !sameMembers(prev.holders, holders)) {
     next = vipTransition(next, prev, sample);
   }
-  return patchRows(next, (row) => ({ hasVip: holders.includes(row.name) }), sample.at, !prev.observed);
+  return patchRows(
+    next,
+    (row) => ({ hasVip: holders.includes(row.name) }),
+    sample.at,
+    !prev.observed,
+  );
 }
 
 function vipTransition(state: DashboardState, prev: VipState, sample: VipSample): DashboardState {
@@ -398,7 +418,13 @@ function vipTransition(state: DashboardState, prev: VipState, sample: VipSample)
   if (isSplit) {
     return wasSplit
       ? push(state, at, 'split-brain-begins', 'bad', `SPLIT BRAIN now ${holders.join(' + ')}`)
-      : push(state, at, 'split-brain-begins', 'bad', `SPLIT BRAIN: ${holders.join(' + ')} hold the VIP`);
+      : push(
+          state,
+          at,
+          'split-brain-begins',
+          'bad',
+          `SPLIT BRAIN: ${holders.join(' + ')} hold the VIP`,
+        );
   }
   const holder = holders[0];
   if (wasSplit) {
@@ -452,12 +478,23 @@ function reduceApi(state: DashboardState, sample: ApiSample): DashboardState {
     }
     const outages = (flapping ? prev.outages : 1) + 1;
     next = { ...next, api: { ...next.api, outages } };
-    return replaceLast(next, 'api-flapping', 'bad', `API FLAPPING via VIP: ${outages} outages, now DOWN (${sample.detail})`);
+    return replaceLast(
+      next,
+      'api-flapping',
+      'bad',
+      `API FLAPPING via VIP: ${outages} outages, now DOWN (${sample.detail})`,
+    );
   }
   if (flapping) {
-    return replaceLast(next, 'api-flapping', 'bad', `API FLAPPING via VIP: ${prev.outages} outages, now up`);
+    return replaceLast(
+      next,
+      'api-flapping',
+      'bad',
+      `API FLAPPING via VIP: ${prev.outages} outages, now up`,
+    );
   }
-  const after = prev.downSince === undefined ? '' : ` after ${formatDuration(sample.at - prev.downSince)}`;
+  const after =
+    prev.downSince === undefined ? '' : ` after ${formatDuration(sample.at - prev.downSince)}`;
   return push(next, sample.at, 'api-up', 'good', `API up via VIP${after}`);
 }
 
@@ -468,10 +505,18 @@ function reduceApi(state: DashboardState, sample: ApiSample): DashboardState {
 const FLAP_WINDOW_MS = 2000;
 
 /** Rewrites the newest timeline event in place (same id, same start time). */
-function replaceLast(state: DashboardState, kind: TimelineKind, severity: Severity, text: string): DashboardState {
+function replaceLast(
+  state: DashboardState,
+  kind: TimelineKind,
+  severity: Severity,
+  text: string,
+): DashboardState {
   const last = state.timeline[state.timeline.length - 1];
   if (!last) return state;
-  return { ...state, timeline: [...state.timeline.slice(0, -1), { ...last, kind, severity, text }] };
+  return {
+    ...state,
+    timeline: [...state.timeline.slice(0, -1), { ...last, kind, severity, text }],
+  };
 }
 
 /** The leader most healthy members agree on, unless that leader itself is down. */
@@ -514,15 +559,39 @@ function reduceEtcd(state: DashboardState, sample: EtcdSample): DashboardState {
     const hadQuorum = prev.healthy > prev.total / 2;
     const hasQuorum = etcd.healthy > etcd.total / 2;
     if (hadQuorum && !hasQuorum) {
-      next = push(next, sample.at, 'etcd-quorum-lost', 'bad', `etcd QUORUM LOST (${etcd.healthy}/${etcd.total} healthy)`);
+      next = push(
+        next,
+        sample.at,
+        'etcd-quorum-lost',
+        'bad',
+        `etcd QUORUM LOST (${etcd.healthy}/${etcd.total} healthy)`,
+      );
     } else if (!hadQuorum && hasQuorum) {
-      next = push(next, sample.at, 'etcd-quorum-regained', 'good', `etcd quorum back (${etcd.healthy}/${etcd.total} healthy)`);
+      next = push(
+        next,
+        sample.at,
+        'etcd-quorum-regained',
+        'good',
+        `etcd quorum back (${etcd.healthy}/${etcd.total} healthy)`,
+      );
     }
     if (leader !== prev.leader) {
       if (leader === undefined) {
-        next = push(next, sample.at, 'etcd-leader-lost', 'bad', `etcd NO LEADER (was ${prev.leader ?? '?'})`);
+        next = push(
+          next,
+          sample.at,
+          'etcd-leader-lost',
+          'bad',
+          `etcd NO LEADER (was ${prev.leader ?? '?'})`,
+        );
       } else if (prev.lastLeader !== undefined && prev.lastLeader !== leader) {
-        next = push(next, sample.at, 'etcd-leader-changed', 'good', `etcd leader ${prev.lastLeader} → ${leader}`);
+        next = push(
+          next,
+          sample.at,
+          'etcd-leader-changed',
+          'good',
+          `etcd leader ${prev.lastLeader} → ${leader}`,
+        );
       } else {
         next = push(next, sample.at, 'etcd-leader-changed', 'good', `etcd leader ${leader}`);
       }
@@ -552,7 +621,8 @@ function reduceNodeReady(state: DashboardState, sample: NodeReadySample): Dashbo
   let next = state;
   for (const row of state.nodes) {
     const status = sample.ready[row.name];
-    if (status === undefined || row.kubeletReady === undefined || status === row.kubeletReady) continue;
+    if (status === undefined || row.kubeletReady === undefined || status === row.kubeletReady)
+      continue;
     next =
       status === 'True'
         ? push(next, sample.at, 'node-ready-changed', 'good', `${row.name} Ready`)
@@ -577,7 +647,10 @@ export function readyLabel(status: string | undefined): string {
 }
 
 function reduceWrite(state: DashboardState, sample: WriteSample): DashboardState {
-  return { ...state, writes: { ...state.writes, [sample.outcome]: state.writes[sample.outcome] + 1 } };
+  return {
+    ...state,
+    writes: { ...state.writes, [sample.outcome]: state.writes[sample.outcome] + 1 },
+  };
 }
 
 function reduceFault(state: DashboardState, record: FaultRecord): DashboardState {
@@ -610,7 +683,13 @@ function reduceFault(state: DashboardState, record: FaultRecord): DashboardState
         ? state.activeFaults.map((f) => (f.id === record.id ? { ...f, undoError: message } : f))
         : [
             ...state.activeFaults,
-            { id: record.id, fault: record.fault, target: record.target, appliedAt: record.at, undoError: message },
+            {
+              id: record.id,
+              fault: record.fault,
+              target: record.target,
+              appliedAt: record.at,
+              undoError: message,
+            },
           ];
       const next = { ...state, activeFaults };
       return push(next, record.at, 'fault-undo-failed', 'bad', `UNDO FAILED: ${label}: ${message}`);

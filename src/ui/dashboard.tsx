@@ -31,7 +31,13 @@ export interface DashboardProps {
   clock?: () => number;
 }
 
-export function Dashboard({ state, controller, dispatch, color, clock = Date.now }: DashboardProps) {
+export function Dashboard({
+  state,
+  controller,
+  dispatch,
+  color,
+  clock = Date.now,
+}: DashboardProps) {
   const { exit } = useApp();
   const [mode, setMode] = useState<Mode>(IDLE);
   // The input handler reads the latest values through refs so it stays one stable function
@@ -39,47 +45,63 @@ export function Dashboard({ state, controller, dispatch, color, clock = Date.now
   const latest = useRef({ state, mode, controller, dispatch, clock });
   latest.current = { state, mode, controller, dispatch, clock };
 
-  const run = useCallback((command: Command) => {
-    const { controller: ctl, dispatch: send, clock: now } = latest.current;
-    switch (command.kind) {
-      case 'select':
-        send({ type: 'select', delta: command.delta });
-        return;
-      case 'quit':
-        ctl.quit(command.undo);
-        exit();
-        return;
-      case 'apply': {
-        const { fault, target, service } = command.request;
-        const label = service ? `${fault} ${service} on ${target}` : `${fault} ${target}`;
-        send({ type: 'fault-requested', at: now(), fault, target, ...(service ? { service } : {}) });
-        settle(ctl.applyFault(command.request), label);
-        return;
+  const run = useCallback(
+    (command: Command) => {
+      const { controller: ctl, dispatch: send, clock: now } = latest.current;
+      switch (command.kind) {
+        case 'select':
+          send({ type: 'select', delta: command.delta });
+          return;
+        case 'quit':
+          ctl.quit(command.undo);
+          exit();
+          return;
+        case 'apply': {
+          const { fault, target, service } = command.request;
+          const label = service ? `${fault} ${service} on ${target}` : `${fault} ${target}`;
+          send({
+            type: 'fault-requested',
+            at: now(),
+            fault,
+            target,
+            ...(service ? { service } : {}),
+          });
+          settle(ctl.applyFault(command.request), label);
+          return;
+        }
+        case 'restore':
+          send({ type: 'fault-requested', at: now(), fault: 'restore', target: 'everything' });
+          settle(ctl.restoreAll(), 'restore');
+          return;
+        case 'run-scenario':
+          send({ type: 'fault-requested', at: now(), fault: 'scenario', target: command.name });
+          settle(ctl.runScenario(command.name), `scenario ${command.name}`);
+          return;
       }
-      case 'restore':
-        send({ type: 'fault-requested', at: now(), fault: 'restore', target: 'everything' });
-        settle(ctl.restoreAll(), 'restore');
-        return;
-      case 'run-scenario':
-        send({ type: 'fault-requested', at: now(), fault: 'scenario', target: command.name });
-        settle(ctl.runScenario(command.name), `scenario ${command.name}`);
-        return;
-    }
-    function settle(work: Promise<void>, label: string): void {
-      work.then(
-        () => send({ type: 'fault-settled', at: now() }),
-        (error: unknown) =>
-          send({ type: 'fault-failed', at: now(), message: `${label}: ${errorMessage(error)}` }),
-      );
-    }
-  }, [exit]);
+      function settle(work: Promise<void>, label: string): void {
+        work.then(
+          () => send({ type: 'fault-settled', at: now() }),
+          (error: unknown) =>
+            send({ type: 'fault-failed', at: now(), message: `${label}: ${errorMessage(error)}` }),
+        );
+      }
+    },
+    [exit],
+  );
 
   const onInput = useCallback(
     (input: string, key: Key) => {
       const current = latest.current;
       const result = reduceKey(
         current.mode,
-        { input, upArrow: key.upArrow, downArrow: key.downArrow, return: key.return, escape: key.escape, ctrl: key.ctrl },
+        {
+          input,
+          upArrow: key.upArrow,
+          downArrow: key.downArrow,
+          return: key.return,
+          escape: key.escape,
+          ctrl: key.ctrl,
+        },
         {
           selected: selectedNode(current.state),
           activeFaults: current.state.activeFaults,

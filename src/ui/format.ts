@@ -6,9 +6,7 @@
 
 /** Columns a string takes, under the single-width assumption above. */
 export function textWidth(text: string): number {
-  let width = 0;
-  for (const _ of text) width++;
-  return width;
+  return [...text].length;
 }
 
 /** Cuts to `width` columns, marking the cut with "…" so a clipped value never passes as whole. */

@@ -8,16 +8,7 @@ import { formatAgo, textWidth, truncate } from './format.js';
 import type { Tone } from './theme.js';
 
 export type GridColumnKey =
-  | 'name'
-  | 'role'
-  | 'ip'
-  | 'container'
-  | 'systemd'
-  | 'vip'
-  | 'etcd'
-  | 'api'
-  | 'ready'
-  | 'changed';
+  'name' | 'role' | 'ip' | 'container' | 'systemd' | 'vip' | 'etcd' | 'api' | 'ready' | 'changed';
 
 interface GridColumnSpec {
   key: GridColumnKey;

@@ -50,7 +50,12 @@ export function reducePhases(state: PhaseState, event: LabEvent): PhaseState {
       const current = base.running.find((p) => p.phase === event.phase);
       if (!current) {
         const nodes = event.node === undefined ? [] : [event.node];
-        const started: RunningPhase = { phase: event.phase, nodes, startedAt: event.at, message: undefined };
+        const started: RunningPhase = {
+          phase: event.phase,
+          nodes,
+          startedAt: event.at,
+          message: undefined,
+        };
         return { ...base, running: [...base.running, started] };
       }
       // A phase that fans out over nodes reports one start per node: one line, many nodes.
@@ -92,7 +97,13 @@ export function reducePhases(state: PhaseState, event: LabEvent): PhaseState {
         ...base,
         finished: [
           ...base.finished,
-          { kind: 'log', key: base.nextKey, level: event.level, message: event.message, at: event.at },
+          {
+            kind: 'log',
+            key: base.nextKey,
+            level: event.level,
+            message: event.message,
+            at: event.at,
+          },
         ],
         nextKey: base.nextKey + 1,
       };
@@ -106,7 +117,13 @@ function replaceRunning(state: PhaseState, phase: RunningPhase): PhaseState {
 function finish(
   state: PhaseState,
   phase: string,
-  result: { ok: boolean; durationMs: number; at: number; node: string | undefined; message: string | undefined },
+  result: {
+    ok: boolean;
+    durationMs: number;
+    at: number;
+    node: string | undefined;
+    message: string | undefined;
+  },
 ): PhaseState {
   const item: FinishedItem = { kind: 'phase', key: state.nextKey, phase, ...result };
   return {

@@ -19,7 +19,9 @@ export interface PhaseViewProps {
 export function PhaseView({ state, now, color }: PhaseViewProps) {
   return (
     <ColorContext.Provider value={color ?? colorEnabled()}>
-      <Static items={state.finished}>{(item) => <FinishedLine key={item.key} item={item} />}</Static>
+      <Static items={state.finished}>
+        {(item) => <FinishedLine key={item.key} item={item} />}
+      </Static>
       <Box flexDirection="column">
         {state.running.map((phase) => (
           <RunningLine key={phase.phase} phase={phase} now={now} />
@@ -35,7 +37,7 @@ function FinishedLine({ item }: { item: FinishedItem }) {
     return item.level === 'warn' ? (
       <Text {...tone('warn')}>! {item.message}</Text>
     ) : (
-      <Text {...tone('dim')}>  {item.message}</Text>
+      <Text {...tone('dim')}> {item.message}</Text>
     );
   }
   const where = item.node === undefined ? '' : ` on ${item.node}`;

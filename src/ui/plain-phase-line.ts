@@ -13,7 +13,10 @@ export interface PlainLineOptions {
 }
 
 /** One line per event, e.g. "[  12.3s] etcd: done in 4.1s"; undefined when quiet hides it. */
-export function renderPlainPhaseLine(event: LabEvent, options: PlainLineOptions): string | undefined {
+export function renderPlainPhaseLine(
+  event: LabEvent,
+  options: PlainLineOptions,
+): string | undefined {
   const stamp = `[${((event.at - options.origin) / 1000).toFixed(1).padStart(6)}s]`;
   switch (event.kind) {
     case 'phase-started':

@@ -26,7 +26,9 @@ export interface PhaseViewHandle {
 }
 
 /** Renders `ha-lab up` progress live on a TTY; use renderPlainPhaseLine elsewhere. */
-export function startPhaseView(options: { stdout?: NodeJS.WriteStream; color?: boolean } = {}): PhaseViewHandle {
+export function startPhaseView(
+  options: { stdout?: NodeJS.WriteStream; color?: boolean } = {},
+): PhaseViewHandle {
   const listeners = new Set<(event: LabEvent) => void>();
   // The view subscribes in an effect, after its first render; events sent before that wait here.
   let early: LabEvent[] = [];

@@ -24,7 +24,7 @@ export function dualHolderSpans(samples: VipSample[], endedAt: number): Span[] {
 }
 
 /** The last sample taken strictly before `at`: a sample at the fault's own instant may already show its effect. */
-export function sampleBefore(samples: VipSample[], at: number): VipSample | undefined {
+function sampleBefore(samples: VipSample[], at: number): VipSample | undefined {
   let found: VipSample | undefined;
   for (const sample of samples) {
     if (sample.at >= at) break;

@@ -9,32 +9,27 @@ import { reportSchema } from './schema.js';
  * drift: a unit test compares them, and `UPDATE_SCHEMAS=1 npx vitest run --project unit
  * test/unit/chaos/json-schemas.test.ts` rewrites them.
  */
-export function renderJsonSchemas(): Record<string, string> {
-  const scenario = z.toJSONSchema(scenarioInputSchema, { io: 'input' });
-  const report = z.toJSONSchema(reportSchema, { io: 'output' });
+export function renderJsonSchemas(): Record<string, object> {
   return {
-    'schemas/scenario.schema.json': render({
-      ...scenario,
-      $id: 'https://ha-lab.dev/schemas/scenario.schema.json',
+    'schemas/scenario.schema.json': {
+      ...z.toJSONSchema(scenarioInputSchema, { io: 'input' }),
       title: 'ha-lab chaos scenario',
       description:
         'A chaos scenario file (scenarios/*.yaml): steps of faults and waits, and the expected outcome.',
-    }),
-    'schemas/report.schema.json': render({
-      ...report,
-      $id: 'https://ha-lab.dev/schemas/report.schema.json',
-    }),
+    },
+    'schemas/report.schema.json': z.toJSONSchema(reportSchema, { io: 'output' }),
   };
 }
 
-export async function writeJsonSchemas(rootDir: string): Promise<string[]> {
+/** `format` lets the caller match the repository's formatter (the files are checked by it). */
+export async function writeJsonSchemas(
+  rootDir: string,
+  format: (json: string) => Promise<string> | string = (json) => json,
+): Promise<string[]> {
   const files = Object.entries(renderJsonSchemas());
-  await Promise.all(
-    files.map(([path, text]) => writeFile(join(rootDir, path), text, { mode: 0o644 })),
-  );
+  for (const [path, schema] of files) {
+    const text = await format(`${JSON.stringify(schema, null, 2)}\n`);
+    await writeFile(join(rootDir, path), text, { mode: 0o644 });
+  }
   return files.map(([path]) => join(rootDir, path));
-}
-
-function render(schema: object): string {
-  return `${JSON.stringify(schema, null, 2)}\n`;
 }

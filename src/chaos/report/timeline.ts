@@ -14,7 +14,7 @@ import { MASTER_NAMES } from '../scenario/names.js';
 
 const LABEL_WIDTH = 20;
 const STALE_AFTER_MS = 3000;
-export const TIMELINE_BUCKETS = 78;
+const TIMELINE_BUCKETS = 78;
 
 export const TIMELINE_LEGEND = [
   'VIP: █ holds · not held ? stream down    API, writes: █ ok ▒ some failed × all failed ? unknown',

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { FAULT_KINDS, SERVICES, STEP_KINDS, TARGETS } from './names.js';
+import { FAULT_KINDS, SERVICES, TARGETS } from './names.js';
 
 /**
  * The parsed scenario, as the runner and reports see it: durations in ms, defaults filled
@@ -64,5 +64,3 @@ export const CHECK_NAMES = [
   'rejoin',
   'vipHome',
 ] as const satisfies readonly CheckName[];
-
-export { STEP_KINDS };

@@ -23,7 +23,6 @@ export const SPECIAL_TARGETS = ['etcd-leader', 'vip-holder', 'all-masters'] as c
 export const NODE_TARGETS = nodeNames();
 export const MASTER_NAMES = NODE_TARGETS.slice(0, MASTER_COUNT);
 export const TARGETS = nonEmpty([...NODE_TARGETS, ...SPECIAL_TARGETS]);
-export type Target = string;
 
 /** Faults that only make sense where the control plane runs: workers have no etcd or VRRP. */
 const MASTER_ONLY_SERVICES: readonly Service[] = ['etcd', 'keepalived', 'kube-apiserver'];

@@ -49,7 +49,10 @@ describe('Dashboard colour', () => {
 
   it('marks timeline entries with text markers, not colour alone', () => {
     process.env['NO_COLOR'] = '1';
-    const state = replay(loadFixture('kill-master-0-failover'), undefined, { columns: 80, rows: 40 });
+    const state = replay(loadFixture('kill-master-0-failover'), undefined, {
+      columns: 80,
+      rows: 40,
+    });
     const frame = stripAnsi(frameOf(state));
     expect(frame).toContain('» fault: kill master-0');
     expect(frame).toContain('! VIP LOST');

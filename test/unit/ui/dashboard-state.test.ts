@@ -33,7 +33,11 @@ const vip = (at: number, holders: string[], unknown: string[] = []): HistoryEntr
   holders,
   unknown,
 });
-const fault = (at: number, phase: 'applied' | 'undone' | 'undo-failed', message?: string): HistoryEntry => ({
+const fault = (
+  at: number,
+  phase: 'applied' | 'undone' | 'undo-failed',
+  message?: string,
+): HistoryEntry => ({
   type: 'fault',
   at: T0 + at,
   id: 'f1',
@@ -53,11 +57,16 @@ const apiVip = (at: number, ok: boolean, latencyMs = 10): HistoryEntry => ({
 const etcd = (at: number, leader: string | undefined, down: string[] = []): HistoryEntry => ({
   type: 'etcd',
   at: T0 + at,
-  members: ['master-0', 'master-1', 'master-2'].map(
-    (member): EtcdMemberStatus =>
-      down.includes(member)
-        ? { member, healthy: false }
-        : { member, healthy: true, raftTerm: 3, dbSizeBytes: 2_000_000, ...(leader ? { leader } : {}) },
+  members: ['master-0', 'master-1', 'master-2'].map((member): EtcdMemberStatus =>
+    down.includes(member)
+      ? { member, healthy: false }
+      : {
+          member,
+          healthy: true,
+          raftTerm: 3,
+          dbSizeBytes: 2_000_000,
+          ...(leader ? { leader } : {}),
+        },
   ),
 });
 
@@ -121,7 +130,10 @@ describe('reduceDashboard', () => {
       etcd(1000, 'master-0', ['master-0']),
       etcd(2000, 'master-1', ['master-0']),
     ]);
-    expect(texts(state)).toEqual(['etcd NO LEADER (was master-0)', 'etcd leader master-0 → master-1']);
+    expect(texts(state)).toEqual([
+      'etcd NO LEADER (was master-0)',
+      'etcd leader master-0 → master-1',
+    ]);
     expect(state.etcd.leader).toBe('master-1');
     expect(state.nodes.map((n) => n.etcd)).toEqual(['down', 'leader', 'follower', 'none']);
   });
@@ -132,7 +144,12 @@ describe('reduceDashboard', () => {
   });
 
   it('records API down and back up through the VIP, with the outage length', () => {
-    const state = run([apiVip(0, true), apiVip(500, false), apiVip(750, false), apiVip(4500, true)]);
+    const state = run([
+      apiVip(0, true),
+      apiVip(500, false),
+      apiVip(750, false),
+      apiVip(4500, true),
+    ]);
     expect(texts(state)).toEqual(['API DOWN via VIP (ECONNREFUSED)', 'API up via VIP after 4.0s']);
     expect(state.api.up).toBe(true);
     const errors = state.api.series.reduce((n, b) => n + b.errors, 0);
@@ -184,7 +201,10 @@ describe('reduceDashboard', () => {
   });
 
   it('clamps the selection to the rows', () => {
-    const state = run([{ type: 'select', delta: -1 }, { type: 'select', delta: 10 }]);
+    const state = run([
+      { type: 'select', delta: -1 },
+      { type: 'select', delta: 10 },
+    ]);
     expect(state.selected).toBe(SEEDS.length - 1);
   });
 
@@ -193,7 +213,11 @@ describe('reduceDashboard', () => {
       { type: 'fault-requested', at: T0, fault: 'kill', target: 'master-0' },
       { type: 'fault-failed', at: T0 + 100, message: 'kill master-0: no such container' },
     ]);
-    expect(state.notice).toEqual({ kind: 'error', text: 'kill master-0: no such container', at: T0 + 100 });
+    expect(state.notice).toEqual({
+      kind: 'error',
+      text: 'kill master-0: no such container',
+      at: T0 + 100,
+    });
     expect(texts(state)).toEqual(['FAILED: kill master-0: no such container']);
   });
 });
@@ -205,7 +229,10 @@ describe.each(loadFixtures())('replaying fixture $name', (fixture) => {
     let from = 0;
     for (const wanted of fixture.expect.timeline) {
       const index = state.timeline.findIndex((e, i) => i >= from && e.text.includes(wanted));
-      expect(index, `"${wanted}" after event ${from} in:\n${texts(state).join('\n')}`).toBeGreaterThanOrEqual(0);
+      expect(
+        index,
+        `"${wanted}" after event ${from} in:\n${texts(state).join('\n')}`,
+      ).toBeGreaterThanOrEqual(0);
       from = index + 1;
     }
   });
@@ -219,7 +246,9 @@ describe.each(loadFixtures())('replaying fixture $name', (fixture) => {
   it('labels events with the time since the last fault', () => {
     for (const [text, since] of Object.entries(fixture.expect.sinceFault ?? {})) {
       const event = state.timeline.find((e) => e.text.includes(text));
-      expect(event && event.sinceFaultMs !== undefined ? formatSince(event.sinceFaultMs) : undefined).toBe(since);
+      expect(
+        event && event.sinceFaultMs !== undefined ? formatSince(event.sinceFaultMs) : undefined,
+      ).toBe(since);
     }
   });
 });

@@ -42,7 +42,10 @@ describe('Dashboard keys', () => {
     await press(stdin, 'K');
     expect(stripAnsi(lastFrame() ?? '')).toContain('Kill master-0? [y/N]');
     await press(stdin, 'y');
-    expect(controller.applyFault).toHaveBeenCalledExactlyOnceWith({ fault: 'kill', target: 'master-0' });
+    expect(controller.applyFault).toHaveBeenCalledExactlyOnceWith({
+      fault: 'kill',
+      target: 'master-0',
+    });
   });
 
   it('does not kill anything when K is answered with n', async () => {
@@ -57,7 +60,10 @@ describe('Dashboard keys', () => {
     const controller = fakeController();
     const { stdin } = mount(healthy(), controller);
     await press(stdin, 'j', DOWN_ARROW, 'k', 'r', 'y');
-    expect(controller.applyFault).toHaveBeenCalledExactlyOnceWith({ fault: 'restart', target: 'master-1' });
+    expect(controller.applyFault).toHaveBeenCalledExactlyOnceWith({
+      fault: 'restart',
+      target: 'master-1',
+    });
   });
 
   it('stops etcd on the selected master after e and y', async () => {
@@ -66,7 +72,11 @@ describe('Dashboard keys', () => {
     await press(stdin, 'e');
     expect(stripAnsi(lastFrame() ?? '')).toContain('Stop etcd on master-0? [y/N]');
     await press(stdin, 'y');
-    expect(controller.applyFault).toHaveBeenCalledWith({ fault: 'service-stop', target: 'master-0', service: 'etcd' });
+    expect(controller.applyFault).toHaveBeenCalledWith({
+      fault: 'service-stop',
+      target: 'master-0',
+      service: 'etcd',
+    });
   });
 
   it('offers unpause instead of pause on a paused node', async () => {
@@ -80,7 +90,9 @@ describe('Dashboard keys', () => {
     const controller = fakeController();
     const { stdin, lastFrame } = mount(withActiveFault(), controller);
     await press(stdin, 'q');
-    expect(stripAnsi(lastFrame() ?? '')).toContain('Undo 1 active fault before quitting? [Y/n/esc]');
+    expect(stripAnsi(lastFrame() ?? '')).toContain(
+      'Undo 1 active fault before quitting? [Y/n/esc]',
+    );
     expect(controller.quit).not.toHaveBeenCalled();
     await press(stdin, 'Y');
     expect(controller.quit).toHaveBeenCalledExactlyOnceWith(true);
@@ -133,7 +145,9 @@ describe('Dashboard keys', () => {
   });
 
   it('shows a fault the controller could not apply', async () => {
-    const controller = fakeController({ applyFault: vi.fn(async () => Promise.reject(new Error('no such container'))) });
+    const controller = fakeController({
+      applyFault: vi.fn(async () => Promise.reject(new Error('no such container'))),
+    });
     const { stdin, lastFrame } = mount(healthy(), controller);
     await press(stdin, 's', 'y');
     expect(stripAnsi(lastFrame() ?? '')).toContain('! stop master-0: no such container');
@@ -156,7 +170,9 @@ function assertFits(frame: string, columns: number, rows: number): void {
 }
 
 describe.each(loadFixtures())('Dashboard layout replaying $name', (fixture) => {
-  const checkpoints = [1, 0.25, 0.5, 0.75, 1].map((f) => Math.max(1, Math.round(fixture.events.length * f)));
+  const checkpoints = [1, 0.25, 0.5, 0.75, 1].map((f) =>
+    Math.max(1, Math.round(fixture.events.length * f)),
+  );
 
   it.each(checkpoints)('fits 80x24 after %i events', (count) => {
     assertFits(frameOf(replay(fixture, count, { columns: 80, rows: 24 })), 80, 24);
@@ -165,7 +181,9 @@ describe.each(loadFixtures())('Dashboard layout replaying $name', (fixture) => {
   it('puts the etcd panel beside the grid on a wide terminal and still fits', () => {
     const frame = stripAnsi(frameOf(replay(fixture, undefined, { columns: 160, rows: 40 })));
     assertFits(frame, 160, 40);
-    expect(frame.split('\n').some((line) => line.includes('NODE') && line.includes('etcd'))).toBe(true);
+    expect(frame.split('\n').some((line) => line.includes('NODE') && line.includes('etcd'))).toBe(
+      true,
+    );
   });
 
   it('shows every node row at 80x24', () => {
@@ -180,7 +198,10 @@ describe('Dashboard overlays', () => {
     ['scenario picker', ['c']],
     ['kill prompt', ['K']],
   ])('keeps the %s within 80x24', async (_name, keys) => {
-    const { stdin, lastFrame } = mount(replay(loadFixture('kill-master-0-failover')), fakeController());
+    const { stdin, lastFrame } = mount(
+      replay(loadFixture('kill-master-0-failover')),
+      fakeController(),
+    );
     await press(stdin, ...keys);
     assertFits(lastFrame() ?? '', 80, 24);
   });

@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { cacheRoot } from '../../core/paths.js';
+import { join } from 'node:path';
+import { ensureArtifacts } from '../../lab/artifacts/ensure-artifacts.js';
+import { resolveKubernetesVersion } from '../../lab/versions.js';
+import { pingEngine } from '../../runtime/docker-client.js';
+import type { CliContext } from '../cli-context.js';
+import { plainProgress } from '../progress-printer.js';
+
+export function registerBuild(program: Command, ctx: CliContext): void {
+  program
+    .command('build')
+    .description('(re)build binaries and images into the cache (up builds what is missing by itself)')
+    .option('--kubernetes-version <version>', 'Kubernetes 1.34 to 1.36 (default 1.36)')
+    .option('--force', 'rebuild even what the cache holds')
+    .action(async (flags: { kubernetesVersion?: string; force?: boolean }) => {
+      const version = resolveKubernetesVersion(flags.kubernetesVersion);
+      await pingEngine();
+      const started = Date.now();
+      const events = plainProgress(ctx.stderr, started);
+      const artifacts = await ensureArtifacts(
+        { version, source: { kind: 'go-build' } },
+        { cacheRoot: cacheRoot(), logDir: join(cacheRoot(), 'logs'), events, signal: ctx.signal, force: Boolean(flags.force) },
+      );
+      ctx.stdout.write(`node image ${artifacts.nodeImage} ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    });
+}

@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { down } from '../../lab/down.js';
+import type { CliContext } from '../cli-context.js';
+import { nameOption } from '../program.js';
+
+export function registerDown(program: Command, ctx: CliContext): void {
+  program
+    .command('down')
+    .description("remove the lab: every container, network and volume with its label, and its state")
+    .addOption(nameOption())
+    .option('--purge', 'also delete saved failure bundles')
+    .action(async (flags: { name: string; purge?: boolean }) => {
+      const started = Date.now();
+      const removed = await down(flags.name, { purge: Boolean(flags.purge) });
+      ctx.stdout.write(
+        `removed lab "${flags.name}": ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+    });
+}

@@ -1,0 +1,32 @@
+import { access } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { labStateDir } from '../../core/paths.js';
+import { kubeconfigPath } from '../../lab/actions/kubeadm-actions.js';
+import { mergeKubeconfig } from '../../lab/kubeconfig-merge.js';
+import { validateLabName } from '../../lab/topology.js';
+import type { CliContext } from '../cli-context.js';
+import { nameOption } from '../program.js';
+
+export function registerKubeconfig(program: Command, ctx: CliContext): void {
+  program
+    .command('kubeconfig')
+    .description("print the path of the lab's kubeconfig (server = the VIP)")
+    .addOption(nameOption())
+    .option('--merge [file]', 'merge it into ~/.kube/config (or FILE) as context ha-lab-NAME')
+    .action(async (flags: { name: string; merge?: string | boolean }) => {
+      const lab = validateLabName(flags.name);
+      const path = kubeconfigPath(labStateDir(lab));
+      try {
+        await access(path);
+      } catch {
+        throw new UsageError('no-kubeconfig', `lab "${lab}" has no kubeconfig: bring it up with \`ha-lab up --name ${lab}\``);
+      }
+      if (flags.merge) {
+        const target = await mergeKubeconfig(path, lab, typeof flags.merge === 'string' ? flags.merge : undefined);
+        ctx.stdout.write(`merged context ha-lab-${lab} into ${target}\n`);
+        return;
+      }
+      ctx.stdout.write(`${path}\n`);
+    });
+}

@@ -1,0 +1,81 @@
+import { type Command, Option } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { teeEvents } from '../../core/events.js';
+import { DEFAULT_ETCD_RELEASE_URL, DEFAULT_KUBERNETES_RELEASE_URL } from '../../lab/artifacts/release-download.js';
+import { labStatus } from '../../lab/status.js';
+import { up } from '../../lab/up.js';
+import type { CliContext } from '../cli-context.js';
+import { nameOption } from '../program.js';
+import { plainProgress } from '../progress-printer.js';
+import { printSummary } from '../summary.js';
+import { phaseView } from '../phase-view.js';
+
+interface UpFlags {
+  name: string;
+  subnet?: string;
+  kubernetesVersion?: string;
+  keep?: boolean;
+  timing: string;
+  preempt?: boolean;
+  forwarder?: boolean;
+  artifactSource: string;
+  releaseBaseUrl: string;
+  etcdReleaseBaseUrl: string;
+  nodesOnly?: boolean;
+  tui: boolean;
+}
+
+export function registerUp(program: Command, ctx: CliContext): void {
+  program
+    .command('up')
+    .description('build what is missing, start six nodes and bring up the HA cluster')
+    .addOption(nameOption())
+    .option('--subnet <cidr>', 'lab network /24 (default: a free one is picked)')
+    .option('--kubernetes-version <version>', 'Kubernetes 1.34 to 1.36 (default 1.36)')
+    .option('--keep', 'keep a half-made lab on failure or Ctrl-C, for debugging')
+    .addOption(new Option('--timing <profile>', 'keepalived timing profile').choices(['default', 'fast']).default('default'))
+    .option('--preempt', 'let master-0 take the VIP back when it returns (a second disruption)')
+    .option('--forwarder', 'reach the API through a forwarder on 127.0.0.1 (Docker Desktop)')
+    .addOption(new Option('--artifact-source <source>', 'where binaries come from').choices(['go-build', 'release']).default('go-build'))
+    .option('--release-base-url <url>', 'Kubernetes release mirror (with --artifact-source release)', process.env.HA_LAB_RELEASE_BASE_URL ?? DEFAULT_KUBERNETES_RELEASE_URL)
+    .option('--etcd-release-base-url <url>', 'etcd release mirror (with --artifact-source release)', process.env.HA_LAB_ETCD_RELEASE_BASE_URL ?? DEFAULT_ETCD_RELEASE_URL)
+    .option('--nodes-only', 'stop once the six nodes run systemd (no cluster)')
+    .option('--no-tui', 'plain progress lines even on a terminal')
+    .action(async (flags: UpFlags) => {
+      const started = Date.now();
+      const view = flags.tui && process.stderr.isTTY ? phaseView() : undefined;
+      const events = view ? view.sink : plainProgress(ctx.stderr, started);
+      try {
+        await up({
+          lab: flags.name,
+          subnet: flags.subnet,
+          kubernetesVersion: flags.kubernetesVersion,
+          keep: Boolean(flags.keep),
+          timing: flags.timing as 'default' | 'fast',
+          preempt: Boolean(flags.preempt),
+          accessMode: flags.forwarder ? 'forwarder' : 'direct',
+          artifactSource:
+            flags.artifactSource === 'release'
+              ? { kind: 'release', kubernetesBaseUrl: checkUrl(flags.releaseBaseUrl), etcdBaseUrl: checkUrl(flags.etcdReleaseBaseUrl) }
+              : { kind: 'go-build' },
+          nodesOnly: Boolean(flags.nodesOnly),
+          events: teeEvents(events),
+          signal: ctx.signal,
+        });
+      } finally {
+        view?.stop();
+      }
+      const status = await labStatus(flags.name);
+      printSummary(ctx.stdout, status, Date.now() - started);
+    });
+}
+
+function checkUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return url;
+  } catch {
+    // reported below
+  }
+  throw new UsageError('invalid-url', `invalid release base URL "${url}": give an http(s) URL`);
+}

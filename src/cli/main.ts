@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { ExitCode, asHaLabError } from '../core/errors.js';
+import type { CliContext } from './cli-context.js';
+import { buildProgram } from './program.js';
+import { installSignalHandlers } from './signals.js';
+
+/**
+ * The thin entry point: run one command and map what it threw to the project's exit codes
+ * (0 ok, 1 runtime, 2 usage, 3 check failed, 130/143 interrupted). One line, no stack trace,
+ * unless --debug.
+ */
+async function main(argv: string[]): Promise<number> {
+  const controller = installSignalHandlers();
+  const ctx: CliContext = { signal: controller.signal, usageErrors: [], stdout: process.stdout, stderr: process.stderr };
+  const program = buildProgram(ctx);
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return ExitCode.ok;
+      const message = ctx.usageErrors.join(' ').replace(/^error:\s*/i, '') || error.message;
+      process.stderr.write(`ha-lab: ${message.split('\n')[0]} (see ha-lab --help)\n`);
+      return ExitCode.usage;
+    }
+    const failure = controller.signal.aborted ? asHaLabError(controller.signal.reason) : asHaLabError(error);
+    process.stderr.write(`ha-lab: ${failure.message}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return failure.exitCode;
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+    // Idle sockets of the engine client can hold the loop open; never let them hang the CLI.
+    setTimeout(() => process.exit(code), 2000).unref();
+  },
+  (error: unknown) => {
+    process.stderr.write(`ha-lab: ${String(error)}\n`);
+    process.exitCode = ExitCode.runtime;
+  },
+);

@@ -1,0 +1,30 @@
+import { Command, Option } from 'commander';
+import { registerBuild } from './commands/build.js';
+import { registerDoctor } from './commands/doctor.js';
+import { registerDown } from './commands/down.js';
+import { registerExec } from './commands/exec.js';
+import { registerKubeconfig } from './commands/kubeconfig.js';
+import { registerStatus } from './commands/status.js';
+import { registerUp } from './commands/up.js';
+import type { CliContext } from './cli-context.js';
+
+/** The command tree. Each command parses flags and calls one use case; nothing else. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('ha-lab')
+    .description('A real highly available Kubernetes control plane on one machine, broken on purpose.')
+    .version('0.1.0')
+    .addOption(new Option('--debug', 'print stack traces of errors'))
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => ctx.usageErrors.push(text.trim()) });
+  registerUp(program, ctx);
+  registerDown(program, ctx);
+  registerStatus(program, ctx);
+  registerExec(program, ctx);
+  registerKubeconfig(program, ctx);
+  registerDoctor(program, ctx);
+  registerBuild(program, ctx);
+  return program;
+}
+
+export const nameOption = () => new Option('--name <name>', 'lab name').default('ha-lab');

@@ -1,0 +1,19 @@
+import { pingEngine } from '../runtime/docker-client.js';
+import { lockLab } from './lab-lock.js';
+import { removeLabState } from './lab-state.js';
+import { type TeardownResult, removeLabResources } from './teardown.js';
+import { validateLabName } from './topology.js';
+
+/** Removes everything with the lab's label and its state; a lab that does not exist is fine. */
+export async function down(labName: string, options: { purge: boolean }): Promise<TeardownResult> {
+  const lab = validateLabName(labName);
+  await pingEngine();
+  const unlock = await lockLab(lab, 'down');
+  try {
+    const result = await removeLabResources(lab);
+    await removeLabState(lab, { keepBundles: !options.purge });
+    return result;
+  } finally {
+    await unlock().catch(() => undefined);
+  }
+}

@@ -1,0 +1,138 @@
+import { readFile } from 'node:fs/promises';
+import { listContainers } from '../runtime/node-containers.js';
+import type { NodeRunner } from '../runtime/node-runner.js';
+import { adminIdentity, apiGet, readyz } from './clients/api-client.js';
+import { etcdHealthy, etcdStatus } from './clients/etcd-client.js';
+import { errorCode } from './clients/tls-request.js';
+import { kubeconfigPath } from './actions/kubeadm-actions.js';
+import { readLabState } from './lab-state.js';
+import { nodeRunners } from './node-access.js';
+import { loadProbeCredentials } from './pki-files.js';
+import type { LabStatus } from './status-schema.js';
+import { API_PORT, LABEL_LAB, LABEL_MANAGED, LABEL_NODE, buildTopology, masters, validateLabName } from './topology.js';
+import { labStateDir } from '../core/paths.js';
+import { apiBaseUrl } from './access.js';
+
+async function systemdState(runner: NodeRunner): Promise<string> {
+  try {
+    const r = await runner.exec(['systemctl', 'is-system-running'], { timeoutMs: 5000 });
+    return r.stdout.trim() || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function vipHolders(runners: Record<string, NodeRunner>, names: string[], vip: string, running: Set<string>): Promise<string[]> {
+  const holders = await Promise.all(
+    names.map(async (name) => {
+      const runner = runners[name];
+      if (!runner || !running.has(name)) return undefined;
+      const r = await runner.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'], { timeoutMs: 5000 }).catch(() => undefined);
+      return r?.stdout.includes(` ${vip}/`) ? name : undefined;
+    }),
+  );
+  return holders.filter((h): h is string => Boolean(h));
+}
+
+/** What the lab looks like now, from the engine, the nodes, etcd and the API servers. */
+export async function labStatus(labName: string): Promise<LabStatus> {
+  const lab = validateLabName(labName);
+  const state = await readLabState(lab);
+  const containers = await listContainers({ [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab });
+  const empty: LabStatus = {
+    schemaVersion: 1, lab, exists: false, phase: null, kubernetesVersion: null, subnet: null, vip: null, kubeconfig: null,
+    nodes: [], vipHolders: [], splitBrain: false, etcd: { leader: null, members: [] }, api: [], healthy: false,
+  };
+  if (!state) return { ...empty, exists: containers.length > 0 };
+  const topology = buildTopology(lab, state.subnet);
+  const runners = nodeRunners(topology);
+  const byNode = new Map(containers.map((c) => [c.labels[LABEL_NODE] ?? '', c.state]));
+  const running = new Set([...byNode].filter(([, s]) => s === 'running').map(([n]) => n));
+  const stateDir = labStateDir(lab);
+  const kubeconfigFile = kubeconfigPath(stateDir);
+  const kubeconfig = await readFile(kubeconfigFile, 'utf8').catch(() => undefined);
+  const admin = kubeconfig ? adminIdentity(kubeconfig) : undefined;
+  const probe = await loadProbeCredentials(stateDir).catch(() => undefined);
+  const masterNames = masters(topology).map((m) => m.name);
+
+  const [systemd, holders, etcdMembers, api, readiness] = await Promise.all([
+    Promise.all(topology.nodes.map((n) => (running.has(n.name) ? systemdState(runners[n.name] as NodeRunner) : Promise.resolve('down')))),
+    vipHolders(runners, masterNames, topology.vip, running),
+    Promise.all(
+      masters(topology).map(async (m) => {
+        if (!probe) return { name: m.name, healthy: false, isLeader: false, raftTerm: null, raftIndex: null, dbSizeBytes: null, leaderId: '', memberId: '' };
+        const [healthy, status] = await Promise.all([
+          etcdHealthy(m.ip, probe).catch(() => false),
+          etcdStatus(m.ip, probe).catch(() => undefined),
+        ]);
+        return {
+          name: m.name,
+          healthy,
+          isLeader: Boolean(status && status.memberId === status.leaderId),
+          raftTerm: status?.raftTerm ?? null,
+          raftIndex: status?.raftIndex ?? null,
+          dbSizeBytes: status?.dbSize ?? null,
+          leaderId: status?.leaderId ?? '',
+          memberId: status?.memberId ?? '',
+        };
+      }),
+    ),
+    admin
+      ? Promise.all(
+          [{ target: 'vip', url: apiBaseUrl(state, topology) }, ...masters(topology).map((m) => ({ target: m.name, url: `https://${m.ip}:${API_PORT}` }))].map(
+            async ({ target, url }) => {
+              try {
+                const r = await readyz(url, admin, 2000);
+                return { target, ok: r.status === 200, detail: `HTTP ${r.status}`, latencyMs: Math.round(r.latencyMs) };
+              } catch (error) {
+                return { target, ok: false, detail: errorCode(error), latencyMs: null };
+              }
+            },
+          ),
+        )
+      : Promise.resolve([]),
+    admin
+      ? apiGet(apiBaseUrl(state, topology), '/api/v1/nodes', admin, 3000)
+          .then((r) => (r.status === 200 ? parseReadiness(r.body) : {}))
+          .catch(() => ({}) as Record<string, string>)
+      : Promise.resolve({} as Record<string, string>),
+  ]);
+  const leader = etcdMembers.find((m) => m.isLeader)?.name ?? null;
+  const nodes = topology.nodes.map((n, i) => ({
+    name: n.name,
+    role: n.role,
+    ip: n.ip,
+    container: byNode.get(n.name) ?? 'missing',
+    systemd: systemd[i] ?? 'unknown',
+    ready: readiness[n.name] ?? null,
+  }));
+  const healthy =
+    state.phase === 'ready' &&
+    nodes.every((n) => n.container === 'running' && n.ready === 'True') &&
+    holders.length === 1 &&
+    etcdMembers.every((m) => m.healthy) &&
+    api.every((a) => a.ok);
+  return {
+    schemaVersion: 1,
+    lab,
+    exists: true,
+    phase: state.phase,
+    kubernetesVersion: state.kubernetesVersion,
+    subnet: state.subnet,
+    vip: topology.vip,
+    kubeconfig: kubeconfig ? kubeconfigFile : null,
+    nodes,
+    vipHolders: holders,
+    splitBrain: holders.length > 1,
+    etcd: { leader, members: etcdMembers.map(({ leaderId: _l, memberId: _m, ...rest }) => rest) },
+    api,
+    healthy: state.phase === 'nodes-running' ? nodes.every((n) => n.systemd === 'running') : healthy,
+  };
+}
+
+function parseReadiness(body: string): Record<string, string> {
+  const list = JSON.parse(body) as { items: { metadata: { name: string }; status: { conditions?: { type: string; status: string }[] } }[] };
+  const out: Record<string, string> = {};
+  for (const item of list.items) out[item.metadata.name] = item.status.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
+  return out;
+}
