@@ -29,7 +29,10 @@ export function nodeCreateOptions(spec: NodeContainerSpec): Docker.ContainerCrea
           CapAdd: ['ALL'],
           CapDrop: ['SYS_RESOURCE'],
           // systemd, containerd and runc make syscalls the default profiles block.
-          SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined', 'systempaths=unconfined'],
+          SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+          // The API form of --security-opt systempaths=unconfined: /proc and /sys unmasked.
+          MaskedPaths: [],
+          ReadonlyPaths: [],
           // Nested containers need device nodes (/dev/null, /dev/kmsg ...).
           DeviceCgroupRules: ['a *:* rwm'],
         };

@@ -1,6 +1,12 @@
 import { Text } from 'ink';
 import { memo } from 'react';
-import { renderSparkline, SERIES_SECONDS, type AvailabilityBucket } from './availability-series.js';
+import {
+  ERROR_GLYPH,
+  renderSparkline,
+  SERIES_SECONDS,
+  summarise,
+  type AvailabilityBucket,
+} from './availability-series.js';
 import type { ApiState, DashboardState, VipState } from './dashboard-state.js';
 import { formatDuration, textWidth } from './format.js';
 import { useToneProps } from './theme.js';
@@ -76,12 +82,15 @@ function AvailabilityLine({
 }) {
   const tone = useToneProps();
   const now = nowSecond * 1000;
-  const status =
+  const state =
     api.up === undefined
       ? 'no data'
       : api.up
         ? `up ${lastLatency(api.series)}`
         : `DOWN ${formatDuration(now - (api.downSince ?? now))}`;
+  const minute = summarise(api.series, now);
+  const share = minute.samples === 0 ? '' : ` ${Math.floor((100 * minute.ok) / minute.samples)}%`;
+  const status = state + share;
   const sparkWidth = Math.max(
     0,
     Math.min(SERIES_SECONDS, width - textWidth(LABEL) - textWidth(status) - 2),
@@ -111,7 +120,7 @@ function lastLatency(series: readonly AvailabilityBucket[]): string {
 function splitRuns(spark: string): Array<{ text: string; error: boolean }> {
   const runs: Array<{ text: string; error: boolean }> = [];
   for (const glyph of spark) {
-    const error = glyph === '✗';
+    const error = glyph === ERROR_GLYPH;
     const last = runs[runs.length - 1];
     if (last && last.error === error) last.text += glyph;
     else runs.push({ text: glyph, error });

@@ -1,6 +1,7 @@
+import { Console } from 'node:console';
 import { EventEmitter } from 'node:events';
 import { render } from 'ink-testing-library';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DashboardApp } from '../../../src/ui/dashboard-app.js';
 import type { DashboardEvent } from '../../../src/ui/dashboard-state.js';
 import { startDashboard } from '../../../src/ui/run-dashboard.js';
@@ -126,6 +127,11 @@ class FakeStdin extends EventEmitter {
 }
 
 describe('startDashboard', () => {
+  // Ink patches the console through console.Console, which vitest's console replacement lacks.
+  beforeAll(() => {
+    (console as { Console?: typeof Console }).Console ??= Console;
+  });
+
   it('renders, and resolves waitUntilExit once the user quits through the controller', async () => {
     const stdout = new FakeStdout();
     const stdin = new FakeStdin();

@@ -129,7 +129,8 @@ describe('reduceKey', () => {
     const context = ctx({ listScenarios: () => (listed++, ['one', 'two']) });
     let mode: Mode = reduceKey(IDLE, { input: 'c' }, context).mode;
     expect(listed).toBe(1);
-    for (const _ of [1, 2, 3]) mode = reduceKey(mode, { input: '', downArrow: true }, context).mode;
+    for (let i = 0; i < 3; i++)
+      mode = reduceKey(mode, { input: '', downArrow: true }, context).mode;
     expect(mode).toEqual({ kind: 'scenarios', items: ['one', 'two'], index: 1 });
     expect(reduceKey(mode, { input: '', return: true }, context).command).toEqual({
       kind: 'run-scenario',
