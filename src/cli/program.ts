@@ -3,6 +3,8 @@ import { registerBuild } from './commands/build.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerDown } from './commands/down.js';
 import { registerExec } from './commands/exec.js';
+import { registerHeal } from './commands/heal.js';
+import { registerScenario } from './commands/scenario.js';
 import { registerKubeconfig } from './commands/kubeconfig.js';
 import { registerStatus } from './commands/status.js';
 import { registerUp } from './commands/up.js';
@@ -24,6 +26,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerKubeconfig(program, ctx);
   registerDoctor(program, ctx);
   registerBuild(program, ctx);
+  registerScenario(program, ctx);
+  registerHeal(program, ctx);
   return program;
 }
 

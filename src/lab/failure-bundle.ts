@@ -21,9 +21,14 @@ async function journal(runner: NodeRunner): Promise<string> {
  * container inspect, all with tokens, certificate keys and private keys redacted.
  * Returns the bundle directory.
  */
-export async function saveFailureBundle(ctx: LabContext, error: unknown, label = 'up'): Promise<string> {
+export async function saveFailureBundle(
+  ctx: Pick<LabContext, 'lab' | 'topology' | 'runners' | 'stateDir'>,
+  error: unknown,
+  label = 'up',
+  targetDir?: string,
+): Promise<string> {
   const stamp = new Date().toISOString().replaceAll(':', '-').replace(/\..+/, '');
-  const dir = join(ctx.stateDir, 'bundles', `${stamp}-${label}`);
+  const dir = targetDir ?? join(ctx.stateDir, 'bundles', `${stamp}-${label}`);
   const message = error instanceof Error ? error.message : String(error);
   await writePrivateFile(join(dir, 'error.txt'), `${redactSecrets(message)}\n`);
   await Promise.all(

@@ -11,6 +11,8 @@ export interface EtcdMemberView {
   raftTerm: number;
   raftIndex: number;
   dbSize: number;
+  /** The store revision this member has applied. */
+  revision: number;
 }
 
 function url(ip: string, path: string): string {
@@ -32,6 +34,7 @@ export async function etcdStatus(ip: string, identity: TlsIdentity, timeoutMs = 
     raftTerm: Number(r.raftTerm ?? header.raft_term ?? 0),
     raftIndex: Number(r.raftIndex ?? 0),
     dbSize: Number(r.dbSize ?? 0),
+    revision: Number(header.revision ?? 0),
   };
 }
 
@@ -46,7 +49,7 @@ export async function etcdMembers(ip: string, identity: TlsIdentity, timeoutMs =
   return members.map((m) => ({ id: String(m.ID ?? ''), name: m.name ?? '' }));
 }
 
-export async function etcdHashKv(ip: string, identity: TlsIdentity, timeoutMs = 5000): Promise<number> {
-  const r = await post(ip, '/v3/maintenance/hashkv', identity, { revision: 0 }, timeoutMs);
+export async function etcdHashKv(ip: string, identity: TlsIdentity, revision = 0, timeoutMs = 5000): Promise<number> {
+  const r = await post(ip, '/v3/maintenance/hashkv', identity, { revision: String(revision) }, timeoutMs);
   return Number(r.hash ?? Number.NaN);
 }

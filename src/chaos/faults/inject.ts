@@ -1,0 +1,51 @@
+import { withTimeout } from '../../core/wait.js';
+import type { OpenLab } from '../../lab/open-lab.js';
+import type { FaultRecord } from '../history.js';
+import { faultKind } from './fault-kinds.js';
+import { markEntry, recordApplying } from './fault-journal.js';
+
+export type Undo = () => Promise<void>;
+
+export interface FaultRequest {
+  id: string;
+  runId: string;
+  fault: string;
+  node: string;
+  service?: string | undefined;
+}
+
+export const UNDO_TIME_LIMIT_MS = 60_000;
+
+/**
+ * Applies one fault to one node and returns its undo (pumba's model). The fault is journalled
+ * before it is applied; the undo runs under its own time limit, is idempotent, and records
+ * whether it worked.
+ */
+export async function injectFault(lab: OpenLab, request: FaultRequest, onRecord: (record: FaultRecord) => void): Promise<Undo> {
+  const kind = faultKind(request.fault);
+  const key = { id: request.id, runId: request.runId, node: request.node };
+  const spec = { fault: request.fault, node: request.node, service: request.service };
+  await recordApplying(lab.stateDir, { ...key, fault: request.fault, ...(request.service ? { service: request.service } : {}), appliedAt: Date.now() });
+  const target = request.service ? `${request.node}/${request.service}` : request.node;
+  const base = { type: 'fault' as const, id: request.id, fault: request.fault, target };
+  await kind.apply(lab, spec);
+  onRecord({ ...base, at: Date.now(), phase: 'applied' });
+  await markEntry(lab.stateDir, key, 'applied');
+  let undone: Promise<void> | undefined;
+  return () => {
+    undone ??= (async () => {
+      try {
+        await withTimeout(`undo of ${request.fault} on ${target}`, UNDO_TIME_LIMIT_MS, () => kind.undo(lab, spec));
+        onRecord({ ...base, at: Date.now(), phase: 'undone' });
+        await markEntry(lab.stateDir, key, 'undone');
+      } catch (error) {
+        const message = (error as Error).message.split('\n')[0] ?? 'undo failed';
+        onRecord({ ...base, at: Date.now(), phase: 'undo-failed', message });
+        await markEntry(lab.stateDir, key, 'undo-failed', message);
+        undone = undefined;
+        throw error;
+      }
+    })();
+    return undone;
+  };
+}

@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { OpenLab } from '../lab/open-lab.js';
+import { masters } from '../lab/topology.js';
+import { expectedVipHolderAfterRestore } from '../provision/keepalived.js';
+import { runChecks } from './checkers/index.js';
+import type { Verdict } from './checkers/verdict.js';
+import { compactJournal } from './faults/fault-journal.js';
+import { type Undo, injectFault } from './faults/inject.js';
+import { resolveTarget } from './faults/resolve-target.js';
+import type { History, HistoryEntry, VipSample } from './history.js';
+import { cleanupRun, finalReadback, finalWrite, hashKvAll } from './post-run.js';
+import { startProbes } from './probes/probe-set.js';
+import type { Scenario, Step } from './scenario/index.js';
+
+export interface RunOptions {
+  lab: OpenLab;
+  scenario: Scenario;
+  signal: AbortSignal;
+  /** Every history entry as it happens (the TUI watches a run live through this). */
+  onEntry?: (entry: HistoryEntry) => void;
+  log?: (line: string) => void;
+}
+
+export interface RunResult {
+  runId: string;
+  history: History;
+  verdicts: Verdict[];
+  interrupted: boolean;
+  error?: string;
+  startedAt: number;
+  endedAt: number;
+}
+
+/** Hard bound on a run's probing, whatever the scenario says. */
+const MAX_RUN_MS = 45 * 60_000;
+const MAX_ENTRIES = 500_000;
+
+function latest<T extends HistoryEntry['type']>(entries: HistoryEntry[], type: T): Extract<HistoryEntry, { type: T }> | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i];
+    if (e?.type === type) return e as Extract<HistoryEntry, { type: T }>;
+  }
+  return undefined;
+}
+
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return delay(ms, undefined, { signal }).catch(() => undefined);
+}
+
+/**
+ * Runs one scenario: probes sample the whole time, faults are applied step by step, and every
+ * undo runs at the end whatever happened (a failed check, an error, Ctrl-C). Then the history
+ * is read back and judged by the checkers.
+ */
+export async function runScenario(options: RunOptions): Promise<RunResult> {
+  const { lab, scenario, signal } = options;
+  const log = options.log ?? (() => undefined);
+  const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const startedAt = Date.now();
+  const entries: HistoryEntry[] = [];
+  const record = (entry: HistoryEntry) => {
+    entries.push(entry);
+    options.onEntry?.(entry);
+  };
+  const undos = new Map<string, Undo[]>();
+  let holdersBeforeRestore: string[] | undefined;
+  let error: string | undefined;
+  const probes = startProbes(
+    lab,
+    { intervalMs: scenario.probes.intervalMs, writeIntervalMs: scenario.probes.writeIntervalMs, runId, maxDurationMs: MAX_RUN_MS, maxEntries: MAX_ENTRIES },
+    record,
+  );
+
+  const undoAll = async (ids?: string[]) => {
+    const chosen = ids ?? [...undos.keys()].reverse();
+    for (const id of chosen) {
+      for (const undo of [...(undos.get(id) ?? [])].reverse()) {
+        await undo().catch((e: Error) => record({ type: 'note', at: Date.now(), message: `undo failed: ${e.message.split('\n')[0]}` }));
+      }
+      undos.delete(id);
+    }
+  };
+
+  const runStep = async (step: Step, index: number) => {
+    switch (step.kind) {
+      case 'settle':
+      case 'observe':
+        log(`step ${index + 1}: ${step.kind} ${step.durationMs / 1000}s`);
+        await abortableDelay(step.durationMs, signal);
+        return;
+      case 'fault': {
+        const nodes = await resolveTarget(lab, step.target);
+        log(`step ${index + 1}: ${step.fault}${step.service ? ` ${step.service}` : ''} on ${nodes.join(', ')}`);
+        const list = undos.get(step.id) ?? [];
+        undos.set(step.id, list);
+        await Promise.all(
+          nodes.map(async (node) => {
+            list.push(await injectFault(lab, { id: step.id, runId, fault: step.fault, node, service: step.service }, record));
+          }),
+        );
+        return;
+      }
+      case 'restore': {
+        holdersBeforeRestore = (latest(entries, 'vip') as VipSample | undefined)?.holders;
+        log(`step ${index + 1}: restore ${step.id}`);
+        await undoAll(step.id === 'all' ? undefined : [step.id]);
+        return;
+      }
+      case 'wait': {
+        log(`step ${index + 1}: wait until recovered (at most ${step.timeoutMs / 1000}s)`);
+        const until = Date.now() + step.timeoutMs;
+        while (!signal.aborted && Date.now() < until) {
+          if (recovered(entries, lab)) return;
+          await abortableDelay(500, signal);
+        }
+        if (!signal.aborted) record({ type: 'note', at: Date.now(), message: `not recovered within ${step.timeoutMs / 1000}s` });
+        return;
+      }
+    }
+  };
+
+  try {
+    await abortableDelay(1000, signal);
+    for (const [index, step] of scenario.steps.entries()) {
+      if (signal.aborted) break;
+      await runStep(step, index);
+    }
+  } catch (e) {
+    error = (e as Error).message.split('\n')[0] ?? String(e);
+    record({ type: 'note', at: Date.now(), message: `run error: ${error}` });
+  } finally {
+    await undoAll();
+  }
+  await probes.stop();
+  const interrupted = signal.aborted;
+  const history: History = { startedAt, endedAt: Date.now(), entries };
+  if (!interrupted) {
+    log('reading back every write, one final write, hashkv of every member');
+    const keys = entries.filter((e) => e.type === 'write').map((e) => (e as { key: string }).key);
+    const readback = await finalReadback(lab, runId, keys);
+    if (readback) history.finalReadback = readback;
+    history.finalWriteOk = await finalWrite(lab, runId);
+    history.hashKv = await hashKvAll(lab);
+    history.expectedVipHolder = expectedHolder(lab, holdersBeforeRestore);
+  }
+  await cleanupRun(lab, runId);
+  await compactJournal(lab.stateDir).catch(() => undefined);
+  history.endedAt = Date.now();
+  const verdicts = interrupted ? [] : runChecks(history, scenario.expect, { masters: masters(lab.topology).map((m) => m.name), nodes: lab.topology.nodes.map((n) => n.name) });
+  return { runId, history, verdicts, interrupted, ...(error ? { error } : {}), startedAt, endedAt: history.endedAt };
+}
+
+/** All members answer, all nodes Ready, exactly one VIP holder: the cluster is whole again. */
+function recovered(entries: HistoryEntry[], lab: OpenLab): boolean {
+  const etcd = latest(entries, 'etcd');
+  const nodes = latest(entries, 'nodes');
+  const vip = latest(entries, 'vip');
+  if (!etcd || !nodes || !vip) return false;
+  const fresh = Date.now() - 3000;
+  if (etcd.at < fresh || nodes.at < fresh) return false;
+  return (
+    etcd.members.every((m) => m.healthy) &&
+    lab.topology.nodes.every((n) => nodes.ready[n.name] === 'True') &&
+    vip.holders.length === 1 &&
+    vip.unknown.length === 0
+  );
+}
+
+/**
+ * Where the VIP should end up: with preemption the top priority; without, whoever held it
+ * during the fault. After a split brain the highest priority of the holders wins the election.
+ */
+function expectedHolder(lab: OpenLab, holders: string[] | undefined): string {
+  const byPriority = [...masters(lab.topology)].sort((a, b) => b.priority - a.priority);
+  const top = byPriority[0]?.name ?? 'master-0';
+  if (!holders || holders.length === 0) return top;
+  if (holders.length > 1) return byPriority.find((m) => holders.includes(m.name))?.name ?? top;
+  return expectedVipHolderAfterRestore(lab.topology, holders[0] ?? top, lab.state.preempt);
+}

@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../core/errors.js';
+import { labStateDir } from '../core/paths.js';
+import type { NodeRunner } from '../runtime/node-runner.js';
+import { apiBaseUrl } from './access.js';
+import { kubeconfigPath } from './actions/kubeadm-actions.js';
+import { adminIdentity } from './clients/api-client.js';
+import type { TlsIdentity } from './clients/tls-request.js';
+import { type LabState, readLabState } from './lab-state.js';
+import { nodeRunners } from './node-access.js';
+import { loadProbeCredentials } from './pki-files.js';
+import { type Topology, buildTopology, validateLabName } from './topology.js';
+
+/** A running lab as seen by chaos and the TUI: where it is and how to talk to it. */
+export interface OpenLab {
+  lab: string;
+  state: LabState;
+  topology: Topology;
+  stateDir: string;
+  runners: Record<string, NodeRunner>;
+  admin: TlsIdentity;
+  etcdProbe: TlsIdentity;
+  /** https://VIP:6443, or the 127.0.0.1 forwarder. */
+  apiUrl: string;
+}
+
+export async function openLab(labName: string, options: { requireReady?: boolean } = {}): Promise<OpenLab> {
+  const lab = validateLabName(labName);
+  const state = await readLabState(lab);
+  if (!state) throw new UsageError('no-such-lab', `lab "${lab}" does not exist: start it with \`ha-lab up --name ${lab}\``);
+  if ((options.requireReady ?? true) && state.phase !== 'ready') {
+    throw new UsageError('lab-not-ready', `lab "${lab}" is not ready (phase ${state.phase}): run \`ha-lab up --name ${lab}\` first`);
+  }
+  const topology = buildTopology(lab, state.subnet);
+  const stateDir = labStateDir(lab);
+  const kubeconfig = await readFile(kubeconfigPath(stateDir), 'utf8');
+  const admin = adminIdentity(kubeconfig);
+  return {
+    lab,
+    state,
+    topology,
+    stateDir,
+    runners: nodeRunners(topology),
+    admin,
+    etcdProbe: await loadProbeCredentials(stateDir),
+    apiUrl: apiBaseUrl(state, topology),
+  };
+}
