@@ -28,8 +28,10 @@ export async function injectFault(lab: OpenLab, request: FaultRequest, onRecord:
   await recordApplying(lab.stateDir, { ...key, fault: request.fault, ...(request.service ? { service: request.service } : {}), appliedAt: Date.now() });
   const target = request.service ? `${request.node}/${request.service}` : request.node;
   const base = { type: 'fault' as const, id: request.id, fault: request.fault, target };
+  // The fault's time is when it was issued: a SIGKILL takes effect before the call returns.
+  const issuedAt = Date.now();
   await kind.apply(lab, spec);
-  onRecord({ ...base, at: Date.now(), phase: 'applied' });
+  onRecord({ ...base, at: issuedAt, phase: 'applied' });
   await markEntry(lab.stateDir, key, 'applied');
   let undone: Promise<void> | undefined;
   return () => {

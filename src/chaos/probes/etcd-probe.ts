@@ -21,7 +21,8 @@ export function etcdProbe(ctx: ProbeContext): Promise<void> {
       }
     }
   };
-  const timeoutMs = Math.max(300, Math.min(1000, ctx.options.intervalMs * 2));
+  // Generous: a member that answers late (a busy host while a node boots) is slow, not gone.
+  const timeoutMs = 1500;
   return everyInterval(ctx, ctx.options.intervalMs, async () => {
     if (names.size < group.length) await refreshNames();
     const at = Date.now();

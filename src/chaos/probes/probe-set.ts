@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { OpenLab } from '../../lab/open-lab.js';
 import type { HistoryEntry } from '../history.js';
 import { apiProbe } from './api-probe.js';
@@ -17,6 +18,8 @@ export interface RunningProbes {
  */
 export function startProbes(lab: OpenLab, options: ProbeOptions, sink: (entry: HistoryEntry) => void, include: { writer: boolean } = { writer: true }): RunningProbes {
   const controller = new AbortController();
+  // One listener per probe loop and stream: more than Node's default warning threshold of 10.
+  setMaxListeners(64, controller.signal);
   let count = 0;
   const bound = setTimeout(() => {
     sink({ type: 'note', at: Date.now(), message: `probes stopped at their ${Math.round(options.maxDurationMs / 1000)} s bound` });

@@ -46,13 +46,16 @@ export const clusterReadyAction: Action<LabContext> = {
         },
         { what: 'all six nodes to be Ready', timeoutMs: 180_000, intervalMs: 1000, signal: ctx.signal },
       );
+      // CoreDNS was scheduled while master-0 was the only node: restart it so its two
+      // replicas spread over the cluster and a dead master-0 does not take DNS with it.
+      await runner.exec(kubectl(['-n', 'kube-system', 'rollout', 'restart', 'deployment', 'coredns']), { timeoutMs: 15_000 });
       await waitFor(
         async () => {
           const r = await runner.exec(
-            kubectl(['-n', 'kube-system', 'get', 'deployment', 'coredns', '-o', 'jsonpath={.status.readyReplicas}/{.status.replicas}']),
+            kubectl(['-n', 'kube-system', 'get', 'deployment', 'coredns', '-o', 'jsonpath={.status.updatedReplicas}/{.status.readyReplicas}/{.status.replicas}']),
           );
-          const [ready, total] = r.stdout.trim().split('/');
-          return r.exitCode === 0 && ready && ready === total ? true : undefined;
+          const [updated, ready, total] = r.stdout.trim().split('/');
+          return r.exitCode === 0 && ready && ready === total && updated === total ? true : undefined;
         },
         { what: 'CoreDNS to be ready', timeoutMs: 120_000, intervalMs: 1000, signal: ctx.signal },
       );

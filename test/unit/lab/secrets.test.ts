@@ -10,7 +10,10 @@ let otherPki: EtcdPki;
 
 beforeAll(async () => {
   const topology = buildTopology('unit', '172.30.5.0/24');
-  [pki, otherPki] = await Promise.all([createEtcdPki(topology, { keyBits: 1024 }), createEtcdPki(topology, { keyBits: 1024 })]);
+  [pki, otherPki] = await Promise.all([
+    createEtcdPki(topology, { keyBits: 1024 }),
+    createEtcdPki(topology, { keyBits: 1024 }),
+  ]);
 });
 
 /** kubeadm's documented recipe, done with node-forge: sha256 over the DER SubjectPublicKeyInfo. */
@@ -21,8 +24,9 @@ function forgeSpkiHash(pem: string): string {
 }
 
 describe('newBootstrapToken', () => {
-  it('matches kubeadm\'s token format [a-z0-9]{6}.[a-z0-9]{16}', () => {
-    for (let i = 0; i < 200; i++) expect(newBootstrapToken()).toMatch(/^[a-z0-9]{6}\.[a-z0-9]{16}$/);
+  it("matches kubeadm's token format [a-z0-9]{6}.[a-z0-9]{16}", () => {
+    for (let i = 0; i < 200; i++)
+      expect(newBootstrapToken()).toMatch(/^[a-z0-9]{6}\.[a-z0-9]{16}$/);
   });
 
   it('differs on every call', () => {
@@ -49,7 +53,9 @@ describe('caCertHash', () => {
   });
 
   it('is stable for a given CA and differs between CAs', () => {
-    const reencoded = forge.pki.certificateToPem(forge.pki.certificateFromPem(pki.ca.certPem)).replaceAll('\n', '\r\n');
+    const reencoded = forge.pki
+      .certificateToPem(forge.pki.certificateFromPem(pki.ca.certPem))
+      .replaceAll('\n', '\r\n');
     expect(reencoded).not.toBe(pki.ca.certPem);
     expect(caCertHash(reencoded)).toBe(caCertHash(pki.ca.certPem));
     expect(caCertHash(otherPki.ca.certPem)).not.toBe(caCertHash(pki.ca.certPem));
@@ -58,6 +64,8 @@ describe('caCertHash', () => {
   it('hashes the key, not the certificate, so a leaf of the same CA differs', () => {
     const leaf = pki.members['master-0']?.server.certPem ?? '';
     expect(caCertHash(leaf)).not.toBe(caCertHash(pki.ca.certPem));
-    expect(caCertHash(pki.ca.certPem)).not.toBe(`sha256:${createHash('sha256').update(pki.ca.certPem).digest('hex')}`);
+    expect(caCertHash(pki.ca.certPem)).not.toBe(
+      `sha256:${createHash('sha256').update(pki.ca.certPem).digest('hex')}`,
+    );
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/core/errors.js';
-import { assertSubnetFree, candidateSubnets, cidrsOverlap, parseCidr, pickFreeSubnet } from '../../../src/lab/subnets.js';
+import {
+  assertSubnetFree,
+  candidateSubnets,
+  cidrsOverlap,
+  parseCidr,
+  pickFreeSubnet,
+} from '../../../src/lab/subnets.js';
 
 describe('cidrsOverlap', () => {
   it.each([

@@ -32,7 +32,14 @@ describe('buildTopology', () => {
 
   it('lays out three masters and three workers with the canonical names', () => {
     expect(topology.nodes.map((n) => n.name)).toEqual(nodeNames());
-    expect(nodeNames()).toEqual(['master-0', 'master-1', 'master-2', 'worker-0', 'worker-1', 'worker-2']);
+    expect(nodeNames()).toEqual([
+      'master-0',
+      'master-1',
+      'master-2',
+      'worker-0',
+      'worker-1',
+      'worker-2',
+    ]);
     expect(masters(topology)).toHaveLength(3);
     expect(workers(topology)).toHaveLength(3);
     expect(topology.nodes.map((n) => n.ordinal)).toEqual([0, 1, 2, 3, 4, 5]);
@@ -42,7 +49,14 @@ describe('buildTopology', () => {
     const ips = topology.nodes.map((n) => n.ip);
     expect(new Set(ips).size).toBe(6);
     for (const ip of ips) expect(inCidr(ip, topology.subnet)).toBe(true);
-    expect(ips).toEqual(['172.30.5.11', '172.30.5.12', '172.30.5.13', '172.30.5.21', '172.30.5.22', '172.30.5.23']);
+    expect(ips).toEqual([
+      '172.30.5.11',
+      '172.30.5.12',
+      '172.30.5.13',
+      '172.30.5.21',
+      '172.30.5.22',
+      '172.30.5.23',
+    ]);
   });
 
   it('puts the VIP inside the subnet but outside the range Docker allocates from', () => {
@@ -95,15 +109,18 @@ describe('validateLabName', () => {
     expect(validateLabName(name)).toBe(name);
   });
 
-  it.each(['', 'Dev', '2lab', '-lab', 'lab-', 'lab_1', 'lab.x', 'a'.repeat(31), 'la b'])('refuses %j with the one-line message', (name) => {
-    const error = thrown(() => validateLabName(name));
-    expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).code).toBe('invalid-lab-name');
-    expect((error as UsageError).message).toBe(
-      `invalid lab name "${name}": use 1-30 lowercase letters, digits and dashes, starting with a letter`,
-    );
-    expect((error as UsageError).message).not.toContain('\n');
-  });
+  it.each(['', 'Dev', '2lab', '-lab', 'lab-', 'lab_1', 'lab.x', 'a'.repeat(31), 'la b'])(
+    'refuses %j with the one-line message',
+    (name) => {
+      const error = thrown(() => validateLabName(name));
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as UsageError).code).toBe('invalid-lab-name');
+      expect((error as UsageError).message).toBe(
+        `invalid lab name "${name}": use 1-30 lowercase letters, digits and dashes, starting with a letter`,
+      );
+      expect((error as UsageError).message).not.toContain('\n');
+    },
+  );
 });
 
 describe('parseSubnet', () => {
@@ -111,10 +128,20 @@ describe('parseSubnet', () => {
     expect(parseSubnet('10.1.2.0/24')).toEqual({ prefix: '10.1.2', cidr: '10.1.2.0/24' });
   });
 
-  it.each(['10.1.0.0/16', '10.1.2.0/25', '10.1.2.5/24', '10.1.256.0/24', '10.1.2/24', 'abc', '10.1.2.0'])('refuses %j', (subnet) => {
+  it.each([
+    '10.1.0.0/16',
+    '10.1.2.0/25',
+    '10.1.2.5/24',
+    '10.1.256.0/24',
+    '10.1.2/24',
+    'abc',
+    '10.1.2.0',
+  ])('refuses %j', (subnet) => {
     const error = thrown(() => parseSubnet(subnet));
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).code).toBe('invalid-subnet');
-    expect((error as UsageError).message).toBe(`invalid subnet "${subnet}": give a /24 such as 172.30.5.0/24`);
+    expect((error as UsageError).message).toBe(
+      `invalid subnet "${subnet}": give a /24 such as 172.30.5.0/24`,
+    );
   });
 });

@@ -19,12 +19,22 @@ function thrown(fn: () => unknown): UsageError {
 
 describe('resolveKubernetesVersion', () => {
   it('resolves a bare minor to its known patch release', () => {
-    expect(resolveKubernetesVersion('1.36')).toEqual({ version: 'v1.36.3', major: 1, minor: 36, patch: 3 });
+    expect(resolveKubernetesVersion('1.36')).toEqual({
+      version: 'v1.36.3',
+      major: 1,
+      minor: 36,
+      patch: 3,
+    });
     expect(resolveKubernetesVersion('v1.34').version).toBe('v1.34.4');
   });
 
   it('keeps an exact version as given', () => {
-    expect(resolveKubernetesVersion('v1.35.4')).toEqual({ version: 'v1.35.4', major: 1, minor: 35, patch: 4 });
+    expect(resolveKubernetesVersion('v1.35.4')).toEqual({
+      version: 'v1.35.4',
+      major: 1,
+      minor: 35,
+      patch: 4,
+    });
     expect(resolveKubernetesVersion('1.35.2').version).toBe('v1.35.2');
   });
 
@@ -35,7 +45,9 @@ describe('resolveKubernetesVersion', () => {
   it('refuses 1.33 as too old, naming the supported range', () => {
     const error = thrown(() => resolveKubernetesVersion('1.33'));
     expect(error.code).toBe('unsupported-kubernetes-version');
-    expect(error.message).toBe('Kubernetes 1.33 is not supported: use 1.34 to 1.36 (1.37+ needs containerd 2.x in the node image)');
+    expect(error.message).toBe(
+      'Kubernetes 1.33 is not supported: use 1.34 to 1.36 (1.37+ needs containerd 2.x in the node image)',
+    );
   });
 
   it('refuses 1.37 and says it needs containerd 2.x', () => {
@@ -52,7 +64,9 @@ describe('resolveKubernetesVersion', () => {
   });
 
   it('refuses a major other than 1', () => {
-    expect(thrown(() => resolveKubernetesVersion('2.36')).code).toBe('unsupported-kubernetes-version');
+    expect(thrown(() => resolveKubernetesVersion('2.36')).code).toBe(
+      'unsupported-kubernetes-version',
+    );
   });
 });
 

@@ -11,7 +11,12 @@ import {
   sha256File,
 } from '../../../../src/lab/artifacts/cache-manifest.js';
 
-const META = { component: 'kubernetes', version: 'v1.36.3', inputsHash: 'abc', source: 'go-build' } as const;
+const META = {
+  component: 'kubernetes',
+  version: 'v1.36.3',
+  inputsHash: 'abc',
+  source: 'go-build',
+} as const;
 
 let root: string;
 
@@ -54,13 +59,18 @@ describe('buildEntry and checkEntry', () => {
   });
 
   it('says "not built yet" when there is no manifest', async () => {
-    expect(await checkEntry(join(root, 'nothing-here'))).toEqual({ ok: false, reason: 'not built yet' });
+    expect(await checkEntry(join(root, 'nothing-here'))).toEqual({
+      ok: false,
+      reason: 'not built yet',
+    });
   });
 
   it('refuses a manifest that is JSON but not a manifest', async () => {
     const dir = join(root, 'entry');
     await buildEntry(dir, META, produceTwo);
-    const manifest = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as { files: Record<string, string> };
+    const manifest = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as {
+      files: Record<string, string>;
+    };
     manifest.files.kubeadm = 'not-a-digest';
     await writeFile(join(dir, MANIFEST_FILE), JSON.stringify(manifest));
     expect(await checkEntry(dir)).toEqual({ ok: false, reason: 'manifest is malformed' });
@@ -90,7 +100,9 @@ describe('buildEntry and checkEntry', () => {
   it('keeps a valid older entry when a rebuild fails', async () => {
     const dir = join(root, 'entry');
     const first = await buildEntry(dir, META, produceTwo);
-    await expect(buildEntry(dir, META, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(buildEntry(dir, META, () => Promise.reject(new Error('boom')))).rejects.toThrow(
+      'boom',
+    );
     expect(await checkEntry(dir)).toEqual({ ok: true, manifest: first });
     expect(await readdir(root)).toEqual(['entry']);
   });

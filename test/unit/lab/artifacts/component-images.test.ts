@@ -30,7 +30,10 @@ describe('parseImageList', () => {
   });
 
   it('does not mistake kube-proxy-like names for the component', () => {
-    const tricky = LIST.replace('registry.k8s.io/pause:3.10.2', 'registry.k8s.io/pause-helper:1\nregistry.k8s.io/pause:3.10.2');
+    const tricky = LIST.replace(
+      'registry.k8s.io/pause:3.10.2',
+      'registry.k8s.io/pause-helper:1\nregistry.k8s.io/pause:3.10.2',
+    );
     expect(parseImageList(tricky).pause).toBe('registry.k8s.io/pause:3.10.2');
   });
 
@@ -40,8 +43,12 @@ describe('parseImageList', () => {
   });
 
   it('fails naming the component kubeadm did not list', () => {
-    const noPause = LIST.split('\n').filter((l) => !l.includes('pause')).join('\n');
-    expect(() => parseImageList(noPause)).toThrow('kubeadm config images list did not name a pause image');
+    const noPause = LIST.split('\n')
+      .filter((l) => !l.includes('pause'))
+      .join('\n');
+    expect(() => parseImageList(noPause)).toThrow(
+      'kubeadm config images list did not name a pause image',
+    );
   });
 });
 

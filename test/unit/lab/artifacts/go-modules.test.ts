@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { renderKubernetesWrapper } from '../../../../src/lab/artifacts/go-modules.js';
 import { KUBERNETES_COMMANDS } from '../../../../src/lab/versions.js';
 
-const STAGING = ['api', 'apimachinery', 'client-go', 'component-base', 'kube-proxy', 'kubectl', 'sample-cli-plugin'];
+const STAGING = [
+  'api',
+  'apimachinery',
+  'client-go',
+  'component-base',
+  'kube-proxy',
+  'kubectl',
+  'sample-cli-plugin',
+];
 
 /** Shaped like k8s.io/kubernetes' own go.mod: a require block and staging replaces. */
 const KUBERNETES_GO_MOD = [

@@ -10,7 +10,9 @@ describe('parseChecksums', () => {
   });
 
   it('reads sha256sum lines, text and binary mode alike', () => {
-    const sums = parseChecksums(`${A}  etcd-v3.6.16-linux-amd64.tar.gz\n${B} *etcd-v3.6.16-darwin-arm64.zip\n`);
+    const sums = parseChecksums(
+      `${A}  etcd-v3.6.16-linux-amd64.tar.gz\n${B} *etcd-v3.6.16-darwin-arm64.zip\n`,
+    );
     expect(sums.get('etcd-v3.6.16-linux-amd64.tar.gz')).toBe(A);
     expect(sums.get('etcd-v3.6.16-darwin-arm64.zip')).toBe(B);
     expect(sums.size).toBe(2);
@@ -21,7 +23,9 @@ describe('parseChecksums', () => {
   });
 
   it('skips lines that are not digests', () => {
-    const sums = parseChecksums(`# comment\n<html>404</html>\n${'a'.repeat(63)}  short\n${A}  ok\n`);
+    const sums = parseChecksums(
+      `# comment\n<html>404</html>\n${'a'.repeat(63)}  short\n${A}  ok\n`,
+    );
     expect([...sums.entries()]).toEqual([['ok', A]]);
   });
 
