@@ -6,6 +6,7 @@ import { registerExec } from './commands/exec.js';
 import { registerHeal } from './commands/heal.js';
 import { registerScenario } from './commands/scenario.js';
 import { registerKubeconfig } from './commands/kubeconfig.js';
+import { registerLoadImage } from './commands/load-image.js';
 import { registerStatus } from './commands/status.js';
 import { registerUp } from './commands/up.js';
 import type { CliContext } from './cli-context.js';
@@ -28,6 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerBuild(program, ctx);
   registerScenario(program, ctx);
   registerHeal(program, ctx);
+  registerLoadImage(program, ctx);
   return program;
 }
 

@@ -58,3 +58,8 @@ export async function removeImage(tag: string): Promise<void> {
 export async function ensureBaseImage(ref: string, suite: string, mirror: string, logFile: string, signal?: AbortSignal): Promise<void> {
   await runHost('bash', [join(repoRoot(), 'scripts', 'make-base-image.sh'), ref, suite, mirror], { logFile, signal });
 }
+
+/** Copies a host file into a container (docker cp), e.g. an image archive to import. */
+export async function copyIntoContainer(container: string, hostPath: string, containerDir: string): Promise<void> {
+  await runHost('docker', ['cp', hostPath, `${container}:${containerDir}`]);
+}

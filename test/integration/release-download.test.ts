@@ -51,7 +51,7 @@ async function builtEntry(component: string, version: string): Promise<string> {
   return newest.dir;
 }
 
-type Body = { file: string } | { text: string } | { status: number };
+type Body = { file: string } | { text: string } | { status: number } | { stall: true };
 
 /** A stand-in for dl.k8s.io and the etcd release page: a path -> body table the cases edit. */
 class ReleaseServer {
@@ -65,7 +65,11 @@ class ReleaseServer {
       const path = req.url ?? '/';
       this.requests.push(path);
       const body = this.routes.get(path);
-      if (!body || 'status' in body) {
+      if (body && 'stall' in body) {
+        // Headers and a first chunk, then nothing: a mirror that hangs mid-transfer.
+        res.writeHead(200, { 'content-length': String(1 << 20) });
+        res.write('x');
+      } else if (!body || 'status' in body) {
         res.writeHead(body?.status ?? 404).end('not found');
       } else if ('text' in body) {
         res.writeHead(200, { 'content-type': 'text/plain' }).end(body.text);
@@ -244,6 +248,27 @@ describe('downloadKubernetesBinaries', () => {
       expect(error.code).toBe('checksum-missing');
       expect(await cacheEntries('kubernetes')).toEqual([]);
     } finally {
+      serveFakeKubernetes();
+    }
+  });
+  it('gives up on a download that stalls mid-transfer once the build is interrupted, caching nothing', async () => {
+    server.routes.set(k8sPath('fake', 'kubelet'), { stall: true });
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error('interrupted')), 1000);
+    try {
+      const started = Date.now();
+      const error = await failure(
+        downloadKubernetesBinaries(K8S_VERSION, source('fake'), {
+          ...ctx,
+          signal: controller.signal,
+        }),
+      );
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(error.code).toBe('download-failed');
+      expect(error.message).toContain(k8sPath('fake', 'kubelet'));
+      expect(await cacheEntries('kubernetes')).toEqual([]);
+    } finally {
+      clearTimeout(timer);
       serveFakeKubernetes();
     }
   });

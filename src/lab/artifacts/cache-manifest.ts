@@ -45,15 +45,23 @@ export function entryDir(root: string, kind: string, component: string, version:
 }
 
 export async function checkEntry(dir: string): Promise<CacheCheck> {
-  let manifest: Manifest;
+  let text: string;
   try {
-    const parsed = manifestSchema.safeParse(JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')));
-    if (!parsed.success) return { ok: false, reason: 'manifest is malformed' };
-    manifest = parsed.data;
+    text = await readFile(join(dir, MANIFEST_FILE), 'utf8');
   } catch (error) {
     const code = (error as { code?: string }).code;
     return { ok: false, reason: code === 'ENOENT' ? 'not built yet' : 'manifest is unreadable' };
   }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // A half-written manifest is as malformed as a wrong-shaped one; "unreadable" means I/O.
+    return { ok: false, reason: 'manifest is malformed' };
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, reason: 'manifest is malformed' };
+  const manifest = parsed.data;
   for (const [file, expected] of Object.entries(manifest.files)) {
     try {
       const actual = await sha256File(join(dir, file));

@@ -21,17 +21,25 @@ export interface ReleaseSource {
   arch?: string;
 }
 
+const DOWNLOAD_TIMEOUT_MS = 600_000;
+
 async function fetchBytes(url: string, signal?: AbortSignal): Promise<Buffer> {
+  // Always a deadline, also when the caller passes its own (Ctrl-C) signal: a stalled mirror must not hang `build`.
+  const deadline = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
   let response: Response;
   try {
-    response = await fetch(url, { signal: signal ?? AbortSignal.timeout(600_000) });
+    response = await fetch(url, { signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
   } catch (error) {
     throw new RuntimeError('download-failed', `could not download ${url}: ${(error as Error).message}`, { cause: error });
   }
   if (!response.ok) {
     throw new RuntimeError('download-failed', `download of ${url} failed with HTTP ${response.status}: check the release base URL`);
   }
-  return Buffer.from(await response.arrayBuffer());
+  try {
+    return Buffer.from(await response.arrayBuffer());
+  } catch (error) {
+    throw new RuntimeError('download-failed', `download of ${url} broke off: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 function sha256(bytes: Buffer): string {

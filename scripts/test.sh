@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The README's second command (and CI's): unit, integration and an e2e that brings a real lab
+# up and proves kill-master0. Starts what the tests need (the engine) by itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+bash scripts/bootstrap.sh
+export TESTCONTAINERS_RYUK_DISABLED=true
+# Warm cache: seconds. Cold: builds Kubernetes, etcd and CoreDNS from Go modules first.
+node dist/cli/main.js build
+npx vitest run --project unit --project integration --project e2e
+node scripts/check-leftovers.mjs
+echo "ha-lab: tests passed in $(( $(date +%s) - started )) s"

@@ -1,0 +1,159 @@
+import { execa } from 'execa';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusSchema, type LabStatus } from '../../src/lab/status-schema.js';
+import { createEtcdPki } from '../../src/provision/pki.js';
+import { buildTopology } from '../../src/lab/topology.js';
+import { ROOT, haLab, testLabName } from '../support/cli.js';
+import { leftovers } from '../support/leftovers.js';
+
+/**
+ * The whole product through the built CLI on a real lab: `up`, the HA checks of the bring-up,
+ * the kill-master0 scenario that proves failover, and `down` leaving nothing behind.
+ */
+const lab = testLabName('e2e');
+const stateDir = join(process.env.XDG_STATE_HOME ?? join(process.env.HOME ?? '/root', '.local', 'state'), 'ha-lab', lab);
+let status: LabStatus;
+let kubeconfig: string;
+
+async function kubectlPath(): Promise<string> {
+  const { stdout } = await execa('bash', ['-c', 'ls -d ~/.cache/ha-lab/bin/kubernetes/v1.36.3-*/ | head -n1']);
+  return join(stdout.trim(), 'kubectl');
+}
+
+async function kubectl(args: string[], timeoutMs = 60_000) {
+  return execa(await kubectlPath(), ['--kubeconfig', kubeconfig, ...args], { reject: false, timeout: timeoutMs });
+}
+
+function tlsGet(url: string, options: { ca: string; cert?: string; key?: string }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ...options, agent: false, timeout: 5000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+}
+
+describe('a full HA lab brought up by `ha-lab up`', () => {
+  beforeAll(async () => {
+    const up = await haLab(['up', '--name', lab, '--no-tui'], { timeoutMs: 1_200_000 });
+    expect(up.exitCode, up.stderr).toBe(0);
+    const s = await haLab(['status', '--name', lab, '--json']);
+    status = statusSchema.parse(JSON.parse(s.stdout));
+    kubeconfig = status.kubeconfig ?? '';
+  });
+
+  afterAll(async () => {
+    const down = await haLab(['down', '--name', lab, '--purge'], { timeoutMs: 120_000 });
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(await leftovers(lab)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  });
+
+  it('has six Ready nodes seen through the VIP', () => {
+    expect(status.nodes.map((n) => [n.name, n.container, n.systemd, n.ready])).toEqual(
+      ['master-0', 'master-1', 'master-2', 'worker-0', 'worker-1', 'worker-2'].map((n) => [n, 'running', 'running', 'True']),
+    );
+    expect(status.api.find((a) => a.target === 'vip')?.ok).toBe(true);
+  });
+
+  it('has exactly one master holding the VIP', () => {
+    expect(status.vipHolders).toHaveLength(1);
+    expect(status.splitBrain).toBe(false);
+  });
+
+  it('runs a healthy three-member TLS etcd with one leader', async () => {
+    expect(status.etcd.members.filter((m) => m.healthy)).toHaveLength(3);
+    expect(status.etcd.members.filter((m) => m.isLeader)).toHaveLength(1);
+    const health = await haLab([
+      'exec', '--name', lab, 'master-1', '--', 'etcdctl', '--endpoints=https://127.0.0.1:2379',
+      '--cacert=/etc/kubernetes/pki/etcd/ca.crt', '--cert=/etc/kubernetes/pki/apiserver-etcd-client.crt',
+      '--key=/etc/kubernetes/pki/apiserver-etcd-client.key', 'endpoint', 'health', '--cluster',
+    ]);
+    expect(health.exitCode, health.stderr).toBe(0);
+    expect(health.stdout.match(/is healthy/g)).toHaveLength(3);
+  });
+
+  it('refuses etcd clients without a certificate or with one from another CA', async () => {
+    const ca = await readFile(join(stateDir, 'pki', 'etcd', 'ca.crt'), 'utf8');
+    const ip = status.nodes.find((n) => n.name === 'master-0')?.ip;
+    await expect(tlsGet(`https://${ip}:2379/health`, { ca })).rejects.toThrow();
+    const foreign = await createEtcdPki(buildTopology('foreign', '10.99.0.0/24'));
+    await expect(tlsGet(`https://${ip}:2379/health`, { ca, cert: foreign.probeClient.certPem, key: foreign.probeClient.keyPem })).rejects.toThrow();
+    const probeCert = await readFile(join(stateDir, 'pki', 'etcd', 'probe-client.crt'), 'utf8');
+    const probeKey = await readFile(join(stateDir, 'pki', 'etcd', 'probe-client.key'), 'utf8');
+    expect(await tlsGet(`https://${ip}:2379/health`, { ca, cert: probeCert, key: probeKey })).toBe(200);
+  });
+
+  it('keeps the kubeconfig and keys 0600 in 0700 directories', async () => {
+    expect((await stat(kubeconfig)).mode & 0o777).toBe(0o600);
+    expect((await stat(stateDir)).mode & 0o777).toBe(0o700);
+    for (const file of ['ca.key', 'probe-client.key', 'master-0-server.key']) {
+      expect((await stat(join(stateDir, 'pki', 'etcd', file))).mode & 0o777).toBe(0o600);
+    }
+    expect((await stat(join(stateDir, 'pki', 'etcd'))).mode & 0o777).toBe(0o700);
+  });
+
+  it('serves kubectl on the host through the VIP, and refuses anonymous writes', async () => {
+    expect(kubeconfig).toContain(stateDir);
+    expect(await readFile(kubeconfig, 'utf8')).toContain(`server: https://${status.vip}:6443`);
+    const nodes = await kubectl(['get', 'nodes', '-o', 'name']);
+    expect(nodes.exitCode, nodes.stderr).toBe(0);
+    expect(nodes.stdout.trim().split('\n')).toHaveLength(6);
+    const anonymous = await execa('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', '-H', 'Content-Type: application/json',
+      '-d', '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"anon"}}', `https://${status.vip}:6443/api/v1/namespaces/default/configmaps`], { reject: false });
+    expect(['401', '403']).toContain(anonymous.stdout);
+  });
+
+  it('runs a Deployment of a locally built image on the workers, with cluster DNS and the API Service', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'probe-app-'));
+    await execa('go', ['build', '-trimpath', '-o', join(dir, 'probe-app'), '.'], { cwd: join(ROOT, 'go', 'probe-app'), env: { CGO_ENABLED: '0' } });
+    await execa('bash', ['-c', `printf 'FROM scratch\\nCOPY probe-app /probe-app\\nENTRYPOINT ["/probe-app"]\\n' > ${dir}/Dockerfile`]);
+    await execa('docker', ['build', '-q', '-t', 'ha-lab/probe-app:e2e', '--label', 'io.ha-lab.managed=true', dir], { env: { DOCKER_BUILDKIT: '0' } });
+    const load = await haLab(['load-image', 'ha-lab/probe-app:e2e', '--name', lab, '--nodes', 'worker-0,worker-1,worker-2']);
+    expect(load.exitCode, load.stderr).toBe(0);
+    const manifest = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: probe-app, namespace: default }
+spec:
+  replicas: 3
+  selector: { matchLabels: { app: probe-app } }
+  template:
+    metadata: { labels: { app: probe-app } }
+    spec:
+      containers:
+        - { name: app, image: ha-lab/probe-app:e2e, imagePullPolicy: Never }
+`;
+    const apply = await execa(await kubectlPath(), ['--kubeconfig', kubeconfig, 'apply', '-f', '-'], { input: manifest, reject: false });
+    expect(apply.exitCode, apply.stderr).toBe(0);
+    const rollout = await kubectl(['rollout', 'status', 'deployment/probe-app', '--timeout=180s'], 200_000);
+    expect(rollout.exitCode, rollout.stderr).toBe(0);
+    const pods = await kubectl(['get', 'pods', '-l', 'app=probe-app', '-o', 'jsonpath={range .items[*]}{.spec.nodeName}{"\\n"}{end}']);
+    expect(pods.stdout.trim().split('\n').every((n) => n.startsWith('worker-'))).toBe(true);
+    let logs = '';
+    for (let i = 0; i < 20 && !(logs.includes('dns: OK') && logs.includes('api: OK')); i++) {
+      await new Promise((r) => setTimeout(r, 3000));
+      logs = (await kubectl(['logs', 'deployment/probe-app', '--tail=20'])).stdout;
+    }
+    expect(logs).toContain('dns: OK kubernetes.default');
+    expect(logs).toMatch(/api: OK https:\/\/10\.96\.0\.1\/readyz -> 200/);
+  });
+
+  it('proves failover with the kill-master0 scenario (exit 0 and a passing report)', async () => {
+    const reportDir = await mkdtemp(join(tmpdir(), 'kill-master0-'));
+    const run = await haLab(['scenario', 'run', 'kill-master0', '--name', lab, '--report-dir', reportDir], { timeoutMs: 600_000 });
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const report = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as { passed: boolean; verdicts: { check: string; passed: boolean }[] };
+    expect(report.passed).toBe(true);
+    expect(report.verdicts.map((v) => v.check)).toEqual(expect.arrayContaining(['vipFailover', 'apiUnavailable', 'noLostWrites', 'etcdQuorum', 'rejoin']));
+    expect(await readFile(join(reportDir, 'junit.xml'), 'utf8')).toContain('<testsuite');
+    const after = statusSchema.parse(JSON.parse((await haLab(['status', '--name', lab, '--json'])).stdout));
+    expect(after.vipHolders).toHaveLength(1);
+    expect(after.nodes.every((n) => n.ready === 'True')).toBe(true);
+  });
+});
