@@ -23,7 +23,7 @@ export async function removeLabResources(lab: string): Promise<TeardownResult> {
   return { containers: containers.length, networks: networks.length, volumes: volumes.length };
 }
 
-/** Everything ha-lab made for tests (label io.ha-lab.test): used by the test suite's cleanup. */
+/** Every lab that has resources in the engine (users' labs and test labs alike). */
 export async function listLabNames(): Promise<string[]> {
   const containers = await listContainers({ [LABEL_MANAGED]: 'true' });
   const names = new Set(containers.map((c) => c.labels[LABEL_LAB]).filter((n): n is string => Boolean(n)));

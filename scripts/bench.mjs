@@ -1,0 +1,149 @@
+// `npm run bench`: measures the targets the issues name, on this machine, and prints them.
+// A benchmark, not a test: it reports figures; it fails only when a step itself errors.
+//   --quick        skip the soak and the fast-profile lab
+//   --soak N       soak iterations (default 20)
+//   --repeat N     kill-master0 repetitions for percentiles (default 5)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const quick = args.includes('--quick');
+const soakRuns = flag('--soak', quick ? 0 : 20);
+const repeat = flag('--repeat', 5);
+const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const docker = new Docker();
+const MiB = 1024 * 1024;
+const results = {};
+const lab = `bench-${process.pid.toString(36)}`;
+
+function haLab(argv, { allowFail = false } = {}) {
+  const started = Date.now();
+  const r = spawnSync('node', [cli, ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 3_600_000 });
+  const ms = Date.now() - started;
+  if (r.status !== 0 && !allowFail) {
+    throw new Error(`ha-lab ${argv.join(' ')} exited ${r.status}: ${(r.stderr || '').split('\n').slice(-3).join(' | ')}`);
+  }
+  return { ms, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function memoryByNode(name) {
+  const containers = await docker.listContainers({ filters: { label: [`io.ha-lab.lab=${name}`] } });
+  const out = {};
+  for (const c of containers) {
+    const stats = await docker.getContainer(c.Id).stats({ stream: false });
+    const m = stats.memory_stats ?? {};
+    const cache = m.stats?.cache ?? m.stats?.inactive_file ?? 0;
+    out[c.Labels['io.ha-lab.node']] = Math.round(((m.usage ?? 0) - cache) / MiB);
+  }
+  return out;
+}
+
+async function diskMiB(name) {
+  const containers = await docker.listContainers({ all: true, size: true, filters: { label: [`io.ha-lab.lab=${name}`] } });
+  const rw = containers.reduce((sum, c) => sum + (c.SizeRw ?? 0), 0);
+  const volumes = (await docker.listVolumes({ filters: { label: [`io.ha-lab.lab=${name}`] } })).Volumes ?? [];
+  let vol = 0;
+  for (const v of volumes) {
+    try {
+      vol += Number(execFileSync('du', ['-sb', v.Mountpoint], { encoding: 'utf8' }).split('\t')[0]);
+    } catch {
+      // not readable (rootless engine): leave it out
+    }
+  }
+  return Math.round((rw + vol) / MiB);
+}
+
+const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
+const pct = (values, p) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : null;
+};
+
+function scenario(name, labName, times = 1) {
+  const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
+  const r = haLab(['scenario', 'run', name, '--name', labName, '--report-dir', dir, '--repeat', String(times)], { allowFail: true });
+  const reports = times === 1 ? [join(dir, 'report.json')] : Array.from({ length: times }, (_, i) => join(dir, `run-${String(i + 1).padStart(2, '0')}`, 'report.json'));
+  const runs = reports.map((p) => {
+    try {
+      return JSON.parse(readFileSync(p, 'utf8'));
+    } catch {
+      return undefined;
+    }
+  }).filter(Boolean);
+  const figure = (check, key) => runs.map((rep) => rep.verdicts.find((v) => v.check === check)?.figures?.[key]).filter((v) => typeof v === 'number');
+  return { exit: r.status, passed: runs.filter((x) => x.passed).length, runs: runs.length, figure, dir };
+}
+
+function stats(values) {
+  return { n: values.length, p50: pct(values, 50), p95: pct(values, 95), max: values.length ? Math.max(...values) : null };
+}
+
+async function main() {
+  console.log(`ha-lab bench on ${execFileSync('nproc', { encoding: 'utf8' }).trim()} cores (lab ${lab})`);
+  haLab(['build']);
+  try {
+    // Issue 3: six nodes to systemd running, warm; idle memory; down.
+    const nodesUp = haLab(['up', '--name', lab, '--nodes-only', '--no-tui']);
+    results.warmUpToSystemdRunningS = nodesUp.ms / 1000;
+    await new Promise((r) => setTimeout(r, 20_000));
+    const idle = await memoryByNode(lab);
+    results.idleNodesMemoryMiB = { total: sum(idle), perNode: idle };
+    results.downS = haLab(['down', '--name', lab]).ms / 1000;
+
+    // Issue 4: full up, warm cache; running lab memory per node.
+    const full = haLab(['up', '--name', lab, '--no-tui']);
+    results.fullUpS = full.ms / 1000;
+    results.fullUpPhases = full.stderr.split('\n').filter((l) => l.includes('done in')).map((l) => l.replace(/^\[\s*[\d.]+s\]\s*/, ''));
+    await new Promise((r) => setTimeout(r, 20_000));
+    const running = await memoryByNode(lab);
+    results.runningLabMemoryMiB = { total: sum(running), perNode: running };
+
+    // Issue 5: kill-master0 percentiles, kill-etcd-leader election time.
+    const km = scenario('kill-master0', lab, repeat);
+    results.killMaster0 = {
+      passed: `${km.passed}/${km.runs}`,
+      apiUnavailableMs: stats(km.figure('apiUnavailable', 'unavailableMs')),
+      vipFailoverMs: stats(km.figure('vipFailover', 'failoverMs')),
+      rejoinMs: stats(km.figure('rejoin', 'rejoinMs')),
+      lostWrites: km.figure('noLostWrites', 'lostWrites').reduce((a, b) => a + b, 0),
+      reports: km.dir,
+    };
+    const kl = scenario('kill-etcd-leader', lab);
+    results.killEtcdLeader = { passed: `${kl.passed}/${kl.runs}`, electionMs: kl.figure('leaderElection', 'electionMs')[0] ?? null };
+
+    // Issue 7: soak, memory and disk steady.
+    if (soakRuns > 0) {
+      const before = { memory: sum(await memoryByNode(lab)), disk: await diskMiB(lab) };
+      const soak = scenario('kill-master0', lab, soakRuns);
+      await new Promise((r) => setTimeout(r, 20_000));
+      const after = { memory: sum(await memoryByNode(lab)), disk: await diskMiB(lab) };
+      results.soak = { passed: `${soak.passed}/${soak.runs}`, memoryMiB: { before: before.memory, after: after.memory }, diskMiB: { before: before.disk, after: after.disk }, apiUnavailableMs: stats(soak.figure('apiUnavailable', 'unavailableMs')) };
+    }
+    haLab(['down', '--name', lab]);
+
+    // The fast timing profile.
+    if (!quick) {
+      haLab(['up', '--name', lab, '--no-tui', '--timing', 'fast']);
+      const fast = scenario('kill-master0', lab, repeat);
+      results.killMaster0Fast = { passed: `${fast.passed}/${fast.runs}`, apiUnavailableMs: stats(fast.figure('apiUnavailable', 'unavailableMs')), vipFailoverMs: stats(fast.figure('vipFailover', 'failoverMs')) };
+    }
+  } finally {
+    haLab(['down', '--name', lab], { allowFail: true });
+  }
+  const out = JSON.stringify(results, null, 2);
+  console.log(out);
+  writeFileSync(join(tmpdir(), 'ha-lab-bench.json'), out);
+}
+
+main().catch((error) => {
+  console.error(`bench failed: ${error.message}`);
+  haLab(['down', '--name', lab], { allowFail: true });
+  process.exitCode = 1;
+});

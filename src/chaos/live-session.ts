@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { OpenLab } from '../lab/open-lab.js';
+import { LABEL_LAB, LABEL_MANAGED, LABEL_NODE, containerName } from '../lab/topology.js';
+import { watchContainerEvents } from '../runtime/engine-events.js';
+import { inspectContainer } from '../runtime/node-containers.js';
+import { type Undo, injectFault } from './faults/inject.js';
+import type { HistoryEntry } from './history.js';
+import { startProbes, type RunningProbes } from './probes/probe-set.js';
+import { runScenarioSession } from './scenario-session.js';
+import { listBuiltinScenarios, resolveScenario } from './scenario/index.js';
+
+/** Container and systemd state of every node, for the dashboard's grid. */
+export interface ContainersSnapshot {
+  type: 'containers';
+  at: number;
+  nodes: { name: string; role: 'master' | 'worker'; ip: string; container: 'running' | 'paused' | 'exited' | 'missing'; systemd: string }[];
+}
+
+export type LiveEvent = HistoryEntry | ContainersSnapshot;
+
+export interface LiveRequest {
+  fault: string;
+  target: string;
+  service?: string | undefined;
+}
+
+/**
+ * The interactive session behind the TUI: the same probes and faults the scenario runner
+ * uses, driven by key presses. Every applied fault is journalled and undone on request or at
+ * quit; a scenario started from the TUI streams its own probe history into the same view.
+ */
+export class LiveSession {
+  private listeners = new Set<(e: LiveEvent) => void>();
+  private probes: RunningProbes | undefined;
+  private active = new Map<string, Undo>();
+  private closed = false;
+  private stopWatch: (() => void) | undefined;
+  private systemdTimer: NodeJS.Timeout | undefined;
+  private readonly runId = `tui${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  private scenarioNames: string[] = [];
+  private faultSeq = 0;
+  private systemd = new Map<string, string>();
+  private containers = new Map<string, ContainersSnapshot['nodes'][number]['container']>();
+
+  constructor(private readonly lab: OpenLab) {}
+
+  async start(): Promise<void> {
+    this.scenarioNames = (await listBuiltinScenarios()).map((s) => s.name);
+    for (const node of this.lab.topology.nodes) {
+      const info = await inspectContainer(containerName(this.lab.lab, node.name)).catch(() => undefined);
+      this.containers.set(node.name, !info ? 'missing' : info.State.Paused ? 'paused' : info.State.Running ? 'running' : 'exited');
+    }
+    const watcher = await watchContainerEvents({ [LABEL_MANAGED]: 'true', [LABEL_LAB]: this.lab.lab }, (e) => {
+      const node = e.labels[LABEL_NODE];
+      if (!node) return;
+      const next = e.action === 'pause' ? 'paused' : e.action === 'unpause' || e.action === 'start' ? 'running' : e.action === 'die' ? 'exited' : undefined;
+      if (!next) return;
+      this.containers.set(node, next);
+      this.emitContainers();
+    });
+    this.stopWatch = () => watcher.close();
+    this.startProbes();
+    const pollSystemd = async () => {
+      await Promise.all(
+        this.lab.topology.nodes.map(async (n) => {
+          if (this.containers.get(n.name) !== 'running') return this.systemd.set(n.name, 'down');
+          const r = await this.lab.runners[n.name]?.exec(['systemctl', 'is-system-running'], { timeoutMs: 3000 }).catch(() => undefined);
+          this.systemd.set(n.name, r?.stdout.trim() || 'unknown');
+        }),
+      );
+      this.emitContainers();
+    };
+    await pollSystemd();
+    // systemd state changes slowly and costs a `docker exec` per node: every 5 s is plenty.
+    this.systemdTimer = setInterval(() => void pollSystemd(), 5000);
+  }
+
+  private startProbes(): void {
+    this.probes = startProbes(
+      this.lab,
+      { intervalMs: 250, writeIntervalMs: 1000, runId: this.runId, maxDurationMs: 8 * 3600_000, maxEntries: 5_000_000 },
+      (e) => this.emit(e),
+      { writer: false },
+    );
+  }
+
+  private emit(e: LiveEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  private emitContainers(): void {
+    this.emit({
+      type: 'containers',
+      at: Date.now(),
+      nodes: this.lab.topology.nodes.map((n) => ({
+        name: n.name,
+        role: n.role,
+        ip: n.ip,
+        container: this.containers.get(n.name) ?? 'missing',
+        systemd: this.systemd.get(n.name) ?? 'unknown',
+      })),
+    });
+  }
+
+  subscribe(listener: (e: LiveEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  listScenarios(): string[] {
+    return this.scenarioNames;
+  }
+
+  activeFaultCount(): number {
+    return this.active.size;
+  }
+
+  /** unpause and heal take back the node's pause or partition; everything else is a new fault. */
+  async apply(request: LiveRequest): Promise<void> {
+    if (request.fault === 'unpause' || request.fault === 'heal') {
+      const kind = request.fault === 'unpause' ? 'pause' : 'partition';
+      const key = [...this.active.keys()].find((k) => k.startsWith(`${kind}:${request.target}:`));
+      if (key) {
+        await this.active.get(key)?.();
+        this.active.delete(key);
+      }
+      return;
+    }
+    const key = `${request.fault}:${request.target}:${request.service ?? ''}`;
+    if (this.active.has(key)) return;
+    const undo = await injectFault(
+      this.lab,
+      { id: `t${++this.faultSeq}`, runId: this.runId, fault: request.fault, node: request.target, service: request.service },
+      (record) => this.emit(record),
+    );
+    this.active.set(key, undo);
+  }
+
+  async restoreAll(): Promise<void> {
+    for (const [key, undo] of [...this.active].reverse()) {
+      await undo().catch(() => undefined);
+      this.active.delete(key);
+    }
+  }
+
+  /** A scenario from the TUI: live probes pause so the run's own probes are the only load. */
+  async runScenario(name: string, reportRoot: string): Promise<boolean> {
+    const { scenario } = await resolveScenario(name);
+    await this.probes?.stop();
+    try {
+      const result = await runScenarioSession({
+        lab: this.lab,
+        scenario,
+        reportDir: join(reportRoot, `${name}-${Date.now()}`),
+        repeat: 1,
+        signal: AbortSignal.timeout(60 * 60_000),
+        log: (line) => this.emit({ type: 'note', at: Date.now(), message: line.trim() }),
+        onEntry: (e) => this.emit(e),
+      });
+      return result.passed;
+    } finally {
+      if (!this.closed) this.startProbes();
+    }
+  }
+
+  async close(undo: boolean): Promise<void> {
+    this.closed = true;
+    if (undo) await this.restoreAll();
+    if (this.systemdTimer) clearInterval(this.systemdTimer);
+    this.stopWatch?.();
+    await this.probes?.stop();
+  }
+}
