@@ -1,7 +1,8 @@
 import type { EventSink } from '../core/events.js';
-import { plainProgress } from './progress-printer.js';
+import { startPhaseView } from '../ui/run-phase-view.js';
 
-/** The phases of `up` on a terminal. Falls back to plain lines until the Ink view is wired. */
-export function phaseView(): { sink: EventSink; stop(): void } {
-  return { sink: plainProgress(process.stderr), stop() {} };
+/** The phases of `up` as a live Ink view on a terminal (spinners, durations). */
+export function phaseView(): { sink: EventSink; stop(): Promise<void> } {
+  const handle = startPhaseView({ stdout: process.stderr });
+  return { sink: handle.sink, stop: () => handle.stop() };
 }

@@ -8,6 +8,8 @@ import { registerScenario } from './commands/scenario.js';
 import { registerKubeconfig } from './commands/kubeconfig.js';
 import { registerLoadImage } from './commands/load-image.js';
 import { registerStatus } from './commands/status.js';
+import { registerTui, runTui } from './commands/tui.js';
+import { readLabState } from '../lab/lab-state.js';
 import { registerUp } from './commands/up.js';
 import type { CliContext } from './cli-context.js';
 
@@ -30,6 +32,13 @@ export function buildProgram(ctx: CliContext): Command {
   registerScenario(program, ctx);
   registerHeal(program, ctx);
   registerLoadImage(program, ctx);
+  registerTui(program, ctx);
+  // `ha-lab` alone on a terminal opens the dashboard when the default lab is up.
+  program.action(async () => {
+    const state = await readLabState('ha-lab').catch(() => undefined);
+    if (process.stdout.isTTY && process.stdin.isTTY && state?.phase === 'ready') return runTui('ha-lab', ctx);
+    program.outputHelp();
+  });
   return program;
 }
 

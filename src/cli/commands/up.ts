@@ -63,7 +63,7 @@ export function registerUp(program: Command, ctx: CliContext): void {
           signal: ctx.signal,
         });
       } finally {
-        view?.stop();
+        await view?.stop();
       }
       const status = await labStatus(flags.name);
       printSummary(ctx.stdout, status, Date.now() - started);

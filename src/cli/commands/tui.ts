@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { withTimeout } from '../../core/wait.js';
+import { LiveSession } from '../../chaos/live-session.js';
+import { openLab } from '../../lab/open-lab.js';
+import { pingEngine } from '../../runtime/docker-client.js';
+import { startDashboard } from '../../ui/run-dashboard.js';
+import type { CliContext } from '../cli-context.js';
+import { nameOption } from '../program.js';
+
+export async function runTui(labName: string, ctx: CliContext): Promise<void> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UsageError('no-tty', 'ha-lab tui needs a terminal; in scripts use `ha-lab status --json`');
+  }
+  await pingEngine();
+  const lab = await openLab(labName);
+  const session = new LiveSession(lab);
+  await session.start();
+  let undoOnQuit = true;
+  const reportRoot = resolve('reports');
+  const handle = startDashboard({
+    labName: lab.lab,
+    nodes: lab.topology.nodes.map((n) => ({ name: n.name, role: n.role, ip: n.ip })),
+    subscribe: (listener) => session.subscribe(listener as never),
+    controller: {
+      applyFault: (request) => session.apply(request),
+      restoreAll: () => session.restoreAll(),
+      listScenarios: () => session.listScenarios(),
+      runScenario: async (name) => {
+        await session.runScenario(name, reportRoot);
+      },
+      quit: (undo) => {
+        undoOnQuit = undo;
+      },
+    },
+  });
+  const onAbort = () => handle.unmount();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  await handle.waitUntilExit();
+  ctx.signal.removeEventListener('abort', onAbort);
+  const pending = session.activeFaultCount();
+  await withTimeout('closing the dashboard', 120_000, () => session.close(undoOnQuit));
+  if (pending > 0) ctx.stderr.write(undoOnQuit ? `undid ${pending} fault(s)\n` : `left ${pending} fault(s) applied; \`ha-lab heal --name ${lab.lab}\` undoes them\n`);
+}
+
+export function registerTui(program: Command, ctx: CliContext): void {
+  program
+    .command('tui')
+    .description('the live dashboard: watch the lab, kill and restore nodes, run scenarios')
+    .addOption(nameOption())
+    .action(async (flags: { name: string }) => runTui(flags.name, ctx));
+}
