@@ -12,6 +12,7 @@ import type { LabStatus } from './status-schema.js';
 import { API_PORT, LABEL_LAB, LABEL_MANAGED, LABEL_NODE, buildTopology, masters, validateLabName } from './topology.js';
 import { labStateDir } from '../core/paths.js';
 import { apiBaseUrl } from './access.js';
+import { forwarderKubeconfigPath } from './forwarder-access.js';
 
 async function systemdState(runner: NodeRunner): Promise<string> {
   try {
@@ -120,7 +121,7 @@ export async function labStatus(labName: string): Promise<LabStatus> {
     kubernetesVersion: state.kubernetesVersion,
     subnet: state.subnet,
     vip: topology.vip,
-    kubeconfig: kubeconfig ? kubeconfigFile : null,
+    kubeconfig: kubeconfig ? (state.accessMode === 'forwarder' ? forwarderKubeconfigPath(stateDir) : kubeconfigFile) : null,
     nodes,
     vipHolders: holders,
     splitBrain: holders.length > 1,

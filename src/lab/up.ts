@@ -12,6 +12,8 @@ import { haActions, haResumeActions } from './actions/ha-actions.js';
 import { createNetwork, createNodes, waitForSystemd } from './actions/node-actions.js';
 import { type ArtifactRequest, BASE_IMAGE, ensureArtifacts } from './artifacts/ensure-artifacts.js';
 import { saveFailureBundle } from './failure-bundle.js';
+import { enableForwarder } from './forwarder-access.js';
+import { openLab } from './open-lab.js';
 import type { LabContext } from './lab-context.js';
 import { lockLab } from './lab-lock.js';
 import { type LabState, ensureStateDir, readLabState, removeLabState, writeLabState } from './lab-state.js';
@@ -130,6 +132,12 @@ async function create(lab: string, kubernetesVersion: string, options: UpOptions
       await context.saveState({ phase: 'provisioning' });
       await runActions(haActions(), context);
       await context.saveState({ phase: 'ready' });
+      if (options.accessMode === 'forwarder') {
+        await runStep(options, 'forwarder', async () => {
+          const { port } = await enableForwarder(await openLab(lab));
+          context.state = { ...context.state, forwarderPort: port };
+        });
+      }
     }
     return { state: context.state, resumed: false };
   } catch (error) {

@@ -110,6 +110,17 @@ describe('a full HA lab brought up by `ha-lab up`', () => {
     expect(['401', '403']).toContain(anonymous.stdout);
   });
 
+  it('offers a forwarder on 127.0.0.1 for hosts that cannot reach container IPs', async () => {
+    const forwarded = await haLab(['kubeconfig', '--name', lab, '--forwarder']);
+    expect(forwarded.exitCode, forwarded.stderr).toBe(0);
+    const path = forwarded.stdout.trim();
+    expect(await readFile(path, 'utf8')).toMatch(/server: https:\/\/127\.0\.0\.1:\d+/);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    const nodes = await execa(await kubectlPath(), ['--kubeconfig', path, 'get', 'nodes', '-o', 'name'], { reject: false });
+    expect(nodes.exitCode, nodes.stderr).toBe(0);
+    expect(nodes.stdout.trim().split('\n')).toHaveLength(6);
+  });
+
   it('runs a Deployment of a locally built image on the workers, with cluster DNS and the API Service', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'probe-app-'));
     await execa('go', ['build', '-trimpath', '-o', join(dir, 'probe-app'), '.'], { cwd: join(ROOT, 'go', 'probe-app'), env: { CGO_ENABLED: '0' } });

@@ -3,7 +3,10 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { labStateDir } from '../../core/paths.js';
 import { kubeconfigPath } from '../../lab/actions/kubeadm-actions.js';
+import { enableForwarder } from '../../lab/forwarder-access.js';
 import { mergeKubeconfig } from '../../lab/kubeconfig-merge.js';
+import { openLab } from '../../lab/open-lab.js';
+import { pingEngine } from '../../runtime/docker-client.js';
 import { validateLabName } from '../../lab/topology.js';
 import type { CliContext } from '../cli-context.js';
 import { nameOption } from '../program.js';
@@ -14,14 +17,17 @@ export function registerKubeconfig(program: Command, ctx: CliContext): void {
     .description("print the path of the lab's kubeconfig (server = the VIP)")
     .addOption(nameOption())
     .option('--merge [file]', 'merge it into ~/.kube/config (or FILE) as context ha-lab-NAME')
-    .action(async (flags: { name: string; merge?: string | boolean }) => {
+    .option('--forwarder', 'reach the API through a forwarder on 127.0.0.1 (Docker Desktop on macOS/Windows)')
+    .action(async (flags: { name: string; merge?: string | boolean; forwarder?: boolean }) => {
       const lab = validateLabName(flags.name);
-      const path = kubeconfigPath(labStateDir(lab));
+      let path = kubeconfigPath(labStateDir(lab));
       try {
         await access(path);
       } catch {
         throw new UsageError('no-kubeconfig', `lab "${lab}" has no kubeconfig: bring it up with \`ha-lab up --name ${lab}\``);
       }
+      const opened = flags.forwarder ? await pingEngine().then(() => openLab(lab)) : undefined;
+      if (opened) path = (await enableForwarder(opened)).kubeconfig;
       if (flags.merge) {
         const target = await mergeKubeconfig(path, lab, typeof flags.merge === 'string' ? flags.merge : undefined);
         ctx.stdout.write(`merged context ha-lab-${lab} into ${target}\n`);
