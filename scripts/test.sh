@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 started=$(date +%s)
 bash scripts/bootstrap.sh
 export TESTCONTAINERS_RYUK_DISABLED=true
+# The TUI e2e drives the real dashboard in tmux.
+command -v tmux >/dev/null || { apt-get install -y -qq tmux >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq tmux; }; }
 # Warm cache: seconds. Cold: builds Kubernetes, etcd and CoreDNS from Go modules first.
 node dist/cli/main.js build
 # The e2e lab gets the machine to itself: timing checks are measured, not mocked.

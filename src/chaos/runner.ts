@@ -10,6 +10,7 @@ import { type Undo, injectFault } from './faults/inject.js';
 import { resolveTarget } from './faults/resolve-target.js';
 import type { History, HistoryEntry, VipSample } from './history.js';
 import { cleanupRun, finalReadback, finalWrite, hashKvAll } from './post-run.js';
+import { prepareStartingState } from './prepare.js';
 import { startProbes } from './probes/probe-set.js';
 import type { Scenario, Step } from './scenario/index.js';
 
@@ -66,6 +67,8 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   const undos = new Map<string, Undo[]>();
   let holdersBeforeRestore: string[] | undefined;
   let error: string | undefined;
+  const prepared = await prepareStartingState(lab, log);
+  if (prepared) record({ type: 'note', at: Date.now(), message: prepared });
   const probes = startProbes(
     lab,
     { intervalMs: scenario.probes.intervalMs, writeIntervalMs: scenario.probes.writeIntervalMs, runId, maxDurationMs: MAX_RUN_MS, maxEntries: MAX_ENTRIES },

@@ -167,4 +167,45 @@ spec:
     expect(after.vipHolders).toHaveLength(1);
     expect(after.nodes.every((n) => n.ready === 'True')).toBe(true);
   });
+
+  it('shows a kill from the TUI live: the holder down and the VIP on another master, then the restore', async () => {
+    const session = `ha-lab-${lab}`;
+    const tmux = (...args: string[]) => execa('tmux', args, { reject: false });
+    const screen = async () => (await tmux('capture-pane', '-p', '-t', session)).stdout;
+    const waitScreen = async (what: string, test: (s: string) => boolean, ms: number) => {
+      const end = Date.now() + ms;
+      let last = '';
+      while (Date.now() < end) {
+        last = await screen();
+        if (test(last)) return last;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`screen never showed ${what}:\n${last}`);
+    };
+    const row = (s: string, node: string) => s.split('\n').find((l) => l.includes(` ${node} `)) ?? '';
+    const holder = statusSchema.parse(JSON.parse((await haLab(['status', '--name', lab, '--json'])).stdout)).vipHolders[0] ?? 'master-0';
+    await tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', `node ${ROOT}dist/cli/main.js tui --name ${lab}`);
+    try {
+      await waitScreen(`${holder} with the VIP`, (s) => row(s, holder).includes('★'), 30_000);
+      for (let i = 0; i < Number(holder.split('-')[1]); i++) await tmux('send-keys', '-t', session, 'j');
+      await tmux('send-keys', '-t', session, 'K');
+      await waitScreen('the kill confirmation', (s) => /Kill .*\?/.test(s), 5000);
+      await tmux('send-keys', '-t', session, 'y');
+      const started = Date.now();
+      const after = await waitScreen(
+        `${holder} down and the VIP elsewhere`,
+        (s) => /EXITED|DOWN/.test(row(s, holder)) && ['master-0', 'master-1', 'master-2'].some((m) => m !== holder && row(s, m).includes('★')),
+        15_000,
+      );
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(row(after, holder)).not.toContain('★');
+      await tmux('send-keys', '-t', session, 'R');
+      await waitScreen('the restore confirmation', (s) => /[Rr]estore.*\?/.test(s), 5000);
+      await tmux('send-keys', '-t', session, 'y');
+      await waitScreen(`${holder} back and Ready`, (s) => /running\s+running/.test(row(s, holder)) && /Ready/.test(row(s, holder)) && /follower|leader/.test(row(s, holder)), 120_000);
+      await tmux('send-keys', '-t', session, 'q');
+    } finally {
+      await tmux('kill-session', '-t', session);
+    }
+  });
 });
