@@ -64,7 +64,10 @@ export interface FaultRecord {
   at: number;
   id: string;
   fault: string;
+  /** The node (resolved from etcd-leader, vip-holder ...). */
   target: string;
+  /** For service faults: which service on that node. */
+  service?: string;
   phase: 'applied' | 'undone' | 'undo-failed';
   message?: string;
 }

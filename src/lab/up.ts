@@ -206,5 +206,11 @@ async function resume(
     },
   };
   await runActions([createNodes, waitForSystemd, ...(state.phase === 'ready' ? haResumeActions() : [])], context);
+  if (state.phase === 'nodes-running' && !options.nodesOnly) {
+    // A nodes-only lab asked for the full cluster: provision it on the running nodes.
+    await context.saveState({ phase: 'provisioning' });
+    await runActions(haActions(), context);
+    await context.saveState({ phase: 'ready' });
+  }
   return { state: context.state, resumed: true };
 }

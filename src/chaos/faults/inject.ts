@@ -27,7 +27,7 @@ export async function injectFault(lab: OpenLab, request: FaultRequest, onRecord:
   const spec = { fault: request.fault, node: request.node, service: request.service };
   await recordApplying(lab.stateDir, { ...key, fault: request.fault, ...(request.service ? { service: request.service } : {}), appliedAt: Date.now() });
   const target = request.service ? `${request.node}/${request.service}` : request.node;
-  const base = { type: 'fault' as const, id: request.id, fault: request.fault, target };
+  const base = { type: 'fault' as const, id: request.id, fault: request.fault, target: request.node, ...(request.service ? { service: request.service } : {}) };
   // The fault's time is when it was issued: a SIGKILL takes effect before the call returns.
   const issuedAt = Date.now();
   await kind.apply(lab, spec);

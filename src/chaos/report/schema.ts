@@ -61,6 +61,7 @@ const faultRecord = z.object({
   id: z.string(),
   fault: z.string(),
   target: z.string(),
+  service: z.string().optional(),
   phase: z.enum(['applied', 'undone', 'undo-failed']),
   message: z.string().optional(),
 });
