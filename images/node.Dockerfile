@@ -12,7 +12,7 @@ RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
       systemd systemd-sysv dbus libpam-systemd \
       containerd runc containernetworking-plugins \
-      keepalived curl ca-certificates iproute2 iptables conntrack ethtool socat \
+      keepalived curl ca-certificates iproute2 iptables arptables conntrack ethtool socat \
       openssh-server kmod procps util-linux mount less jq \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
 

@@ -98,6 +98,10 @@ export function renderKeepalivedConf(
         `virtual_router_id ${virtualRouterId(topology.lab)}`,
         `priority ${master.priority}`,
         `advert_int ${fast ? '0.2' : '1'}`,
+        // Re-announce the VIP's MAC every few seconds while holding it: a neighbour whose ARP
+        // cache still points at a former holder (after a partition or a split brain) is
+        // corrected within this period instead of waiting for its cache to expire.
+        `garp_master_refresh ${fast ? 2 : 5}`,
         // Multicast VRRP is dropped on Docker internal networks: talk to the peers directly.
         `unicast_src_ip ${master.ip}`,
         'unicast_peer {',

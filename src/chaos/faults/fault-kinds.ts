@@ -56,19 +56,24 @@ const containerFault = (action: 'kill' | 'stop' | 'pause' | 'restart'): FaultKin
 
 const partition: FaultKind = {
   // Drops everything to and from the lab subnet inside the node (peers, VXLAN, the host at
-  // the gateway address), leaving loopback: the node is cut off from every other node and the host.
+  // the gateway address), leaving loopback: the node is cut off from every other node and the
+  // host. ARP is dropped too: iptables does not see it, and a partitioned master that still
+  // answered ARP for the VIP would poison its neighbours' caches for after the heal.
   async apply(lab, spec) {
     const s = lab.topology.subnet;
     await run(runnerOf(lab, spec.node), [
       'sh',
       '-ec',
       `iptables -I INPUT 1 -s ${s} -m comment --comment ${PARTITION_TAG} -j DROP
-iptables -I OUTPUT 1 -d ${s} -m comment --comment ${PARTITION_TAG} -j DROP`,
+iptables -I OUTPUT 1 -d ${s} -m comment --comment ${PARTITION_TAG} -j DROP
+arptables -A INPUT -j DROP
+arptables -A OUTPUT -j DROP`,
     ]);
   },
   async undo(lab, spec) {
     await ensureRunning(lab, spec.node);
-    await run(runnerOf(lab, spec.node), ['bash', '-ec', removeTaggedRules(PARTITION_TAG)]);
+    // ha-lab is the only user of arptables in a node, so flushing it is the exact undo.
+    await run(runnerOf(lab, spec.node), ['bash', '-ec', `arptables -F\n${removeTaggedRules(PARTITION_TAG)}`]);
   },
 };
 

@@ -106,6 +106,11 @@ describe('renderKeepalivedConf', () => {
     expect(value(instance, 'advert_int')).toBe('0.2');
   });
 
+  it('re-announces the VIP while holding it, faster in the fast profile', () => {
+    expect(value(render(masters(topology)[0] as NodeSpec).instance, 'garp_master_refresh')).toBe('5');
+    expect(value(render(masters(topology)[0] as NodeSpec, 'fast').instance, 'garp_master_refresh')).toBe('2');
+  });
+
   it.each(profiles)('has no authentication block (%s)', (p) => {
     expect(has(render(masters(topology)[0] as NodeSpec, p).instance, 'authentication')).toBe(false);
   });
