@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { UsageError } from '../core/errors.js';
 import { registerBuild } from './commands/build.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerDown } from './commands/down.js';
@@ -33,8 +34,13 @@ export function buildProgram(ctx: CliContext): Command {
   registerHeal(program, ctx);
   registerLoadImage(program, ctx);
   registerTui(program, ctx);
-  // `ha-lab` alone on a terminal opens the dashboard when the default lab is up.
+  // `ha-lab` alone on a terminal opens the dashboard when the default lab is up. Because the
+  // root has an action, commander would call a mistyped command "too many arguments"; say what
+  // it is instead (set after registering, so subcommands still reject extra arguments).
+  program.allowExcessArguments(true);
   program.action(async () => {
+    const [unknown] = program.args;
+    if (unknown !== undefined) throw new UsageError('unknown-command', `unknown command "${unknown}": see \`ha-lab --help\` for the commands`);
     const state = await readLabState('ha-lab').catch(() => undefined);
     if (process.stdout.isTTY && process.stdin.isTTY && state?.phase === 'ready') return runTui('ha-lab', ctx);
     program.outputHelp();

@@ -11,8 +11,9 @@ import { stateRoot } from '../core/paths.js';
 export async function lockLab(lab: string, command: string): Promise<() => Promise<void>> {
   const root = stateRoot();
   await mkdir(root, { recursive: true, mode: 0o700 });
+  // Only the lock directory (`<target>.lock`) is made: with realpath off the target itself need
+  // not exist, so a released lock leaves nothing behind (not even for a lab that never existed).
   const target = join(root, `${lab}.lockdir`);
-  await mkdir(target, { recursive: true, mode: 0o700 });
   try {
     return await lockfile.lock(target, { stale: 30_000, update: 5_000, retries: 0, realpath: false });
   } catch (error) {

@@ -1,5 +1,5 @@
 import { chmod, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { RuntimeError, UsageError } from '../core/errors.js';
 import { labStateDir } from '../core/paths.js';
@@ -79,6 +79,24 @@ export async function updateLabState(lab: string, patch: Partial<LabState>): Pro
   return next;
 }
 
+/**
+ * `mkdir -p` one level at a time. Node 20's recursive mkdir never returns where mkdir answers
+ * ENOENT under a parent that exists (/proc/x), so a user's `--merge /proc/x/config` would hang.
+ */
+async function makeDirs(dir: string, mode: number): Promise<void> {
+  try {
+    await mkdir(dir, { mode });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
+    await makeDirs(dirname(dir), mode);
+    await mkdir(dir, { mode }).catch((retry: { code?: string }) => {
+      if (retry.code !== 'EEXIST') throw retry;
+    });
+  }
+}
+
 /** Removes the lab's state; failure bundles survive unless `purge` (no report is lost). */
 export async function removeLabState(lab: string, options: { keepBundles?: boolean } = {}): Promise<void> {
   const dir = labStateDir(lab);
@@ -98,8 +116,8 @@ export async function removeLabState(lab: string, options: { keepBundles?: boole
 
 /** Writes a private file (key, kubeconfig) 0600 inside a 0700 directory. */
 export async function writePrivateFile(path: string, content: string | Buffer): Promise<void> {
-  const dir = path.slice(0, path.lastIndexOf('/'));
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const dir = dirname(path);
+  await makeDirs(dir, 0o700);
   await chmod(dir, 0o700);
   await writeFile(path, content, { mode: 0o600 });
   await chmod(path, 0o600);

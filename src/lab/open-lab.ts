@@ -33,16 +33,21 @@ export async function openLab(labName: string, options: { requireReady?: boolean
   }
   const topology = buildTopology(lab, state.subnet);
   const stateDir = labStateDir(lab);
-  const kubeconfig = await readFile(kubeconfigPath(stateDir), 'utf8');
-  const admin = adminIdentity(kubeconfig);
+  // A lab that is not ready (nodes only, or failed half-way) may have no kubeconfig or PKI yet;
+  // heal only needs the nodes, so it gets empty identities that no API or etcd call accepts.
+  const optional = <T>(read: Promise<T>): Promise<T | undefined> =>
+    options.requireReady === false ? read.catch((error: { code?: string }) => (error.code === 'ENOENT' ? undefined : Promise.reject(error))) : read;
+  const kubeconfig = await optional(readFile(kubeconfigPath(stateDir), 'utf8'));
   return {
     lab,
     state,
     topology,
     stateDir,
     runners: nodeRunners(topology),
-    admin,
-    etcdProbe: await loadProbeCredentials(stateDir),
+    admin: kubeconfig === undefined ? NO_IDENTITY : adminIdentity(kubeconfig),
+    etcdProbe: (await optional(loadProbeCredentials(stateDir))) ?? NO_IDENTITY,
     apiUrl: apiBaseUrl(state, topology),
   };
 }
+
+const NO_IDENTITY: TlsIdentity = { ca: '' };

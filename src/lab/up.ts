@@ -18,7 +18,7 @@ import type { LabContext } from './lab-context.js';
 import { lockLab } from './lab-lock.js';
 import { type LabState, ensureStateDir, readLabState, removeLabState, writeLabState } from './lab-state.js';
 import { nodeRunners } from './node-access.js';
-import { checkResources, resourceNeeds } from './preflight.js';
+import { checkResources, ensureInotifyLimits, resourceNeeds } from './preflight.js';
 import { assertSubnetFree, pickFreeSubnet } from './subnets.js';
 import { removeLabResources } from './teardown.js';
 import { LABEL_LAB, LABEL_MANAGED, buildTopology, parseSubnet, validateLabName } from './topology.js';
@@ -54,6 +54,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const version = resolveKubernetesVersion(options.kubernetesVersion);
   if (options.subnet !== undefined) parseSubnet(options.subnet);
   await pingEngine();
+  await ensureInotifyLimits((message) => options.events({ kind: 'log', at: Date.now(), level: 'info', message }));
   const unlock = await lockLab(lab, 'up');
   try {
     const existing = await readLabState(lab);

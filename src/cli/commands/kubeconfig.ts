@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { RuntimeError, UsageError } from '../../core/errors.js';
 import { labStateDir } from '../../core/paths.js';
 import { kubeconfigPath } from '../../lab/actions/kubeadm-actions.js';
 import { enableForwarder } from '../../lab/forwarder-access.js';
@@ -29,7 +29,11 @@ export function registerKubeconfig(program: Command, ctx: CliContext): void {
       const opened = flags.forwarder ? await pingEngine().then(() => openLab(lab)) : undefined;
       if (opened) path = (await enableForwarder(opened)).kubeconfig;
       if (flags.merge) {
-        const target = await mergeKubeconfig(path, lab, typeof flags.merge === 'string' ? flags.merge : undefined);
+        const file = typeof flags.merge === 'string' ? flags.merge : undefined;
+        const target = await mergeKubeconfig(path, lab, file).catch((error: NodeJS.ErrnoException) => {
+          if (!error.code || !error.syscall) throw error;
+          throw new RuntimeError('kubeconfig-not-writable', `cannot write ${file ?? error.path ?? 'the kubeconfig'} (${error.code} on ${error.syscall} ${error.path ?? ''}): choose a writable file with --merge FILE`);
+        });
         ctx.stdout.write(`merged context ha-lab-${lab} into ${target}\n`);
         return;
       }

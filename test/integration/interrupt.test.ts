@@ -1,0 +1,83 @@
+import { execa } from 'execa';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI, haLab, testLabName } from '../support/cli.js';
+import { leftovers } from '../support/leftovers.js';
+
+/**
+ * Ctrl-C and SIGTERM during `up --nodes-only`, delivered the moment a phase's "started" line
+ * appears: the lab is removed and the exit status says which signal, or with --keep the
+ * half-made lab stays for debugging.
+ */
+const stateRoot = await mkdtemp(join(tmpdir(), 'ha-lab-interrupt-'));
+const env = { HA_LAB_STATE_DIR: stateRoot };
+const made: string[] = [];
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+const NOTHING = { containers: 0, networks: 0, volumes: 0 };
+
+/** Starts `up`, sends `signal` when `<phase>: started` is printed, and waits for the exit. */
+async function interruptUp(lab: string, phase: string, signal: 'SIGINT' | 'SIGTERM', extra: string[] = []) {
+  made.push(lab);
+  const child = execa('node', [CLI, 'up', '--nodes-only', '--no-tui', '--name', lab, ...extra], {
+    reject: false,
+    timeout: 240_000,
+    env: { ...env, CI: 'true' },
+    stdin: 'ignore',
+  });
+  let stderr = '';
+  let sent = false;
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (!sent && new RegExp(`\\] ${phase}: started`).test(stderr)) {
+      sent = true;
+      child.kill(signal);
+    }
+  });
+  const result = await child;
+  return { exitCode: result.exitCode, sent, stderr };
+}
+
+afterAll(async () => {
+  for (const lab of made) {
+    const down = await haLab(['down', '--name', lab, '--purge'], { env, timeoutMs: 120_000 });
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(await leftovers(lab)).toEqual(NOTHING);
+  }
+  await rm(stateRoot, { recursive: true, force: true });
+});
+
+describe('interrupting `up --nodes-only`', () => {
+  const cases = ['artifacts', 'network', 'nodes', 'systemd'].flatMap((phase) => [
+    { phase, signal: 'SIGINT' as const, exitCode: 130 },
+    { phase, signal: 'SIGTERM' as const, exitCode: 143 },
+  ]);
+
+  it.each(cases)('removes the half-made lab and exits $exitCode on $signal during $phase', async ({ phase, signal, exitCode }) => {
+    const lab = testLabName('it');
+    const result = await interruptUp(lab, phase, signal);
+    expect(result.sent, result.stderr).toBe(true);
+    expect(result.exitCode, result.stderr).toBe(exitCode);
+    expect(result.stderr).toContain(`interrupted by ${signal}`);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(await leftovers(lab)).toEqual(NOTHING);
+    expect(await exists(join(stateRoot, lab))).toBe(false);
+  });
+
+  it.each([
+    { phase: 'nodes', signal: 'SIGINT' as const, exitCode: 130 },
+    { phase: 'systemd', signal: 'SIGTERM' as const, exitCode: 143 },
+  ])('keeps the half-made lab with --keep on $signal during $phase', async ({ phase, signal, exitCode }) => {
+    const lab = testLabName('it');
+    const result = await interruptUp(lab, phase, signal, ['--keep']);
+    expect(result.sent, result.stderr).toBe(true);
+    expect(result.exitCode, result.stderr).toBe(exitCode);
+    expect(result.stderr).toContain(`ha-lab down --name ${lab}`);
+    const left = await leftovers(lab);
+    expect(left.networks).toBe(1);
+    expect(left.containers).toBeGreaterThan(0);
+    expect(await exists(join(stateRoot, lab, 'state.json'))).toBe(true);
+  });
+});
