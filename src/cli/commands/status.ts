@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ExitCode, UsageError } from '../../core/errors.js';
 import { pingEngine } from '../../runtime/docker-client.js';
 import { labStatus } from '../../lab/status.js';
 import type { CliContext } from '../cli-context.js';
@@ -14,6 +15,11 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .action(async (flags: { name: string; json?: boolean }) => {
       await pingEngine();
       const status = await labStatus(flags.name);
+      if (!status.exists) {
+        throw new UsageError('no-such-lab', `lab "${flags.name}" does not exist: start it with \`ha-lab up --name ${flags.name}\``);
+      }
       ctx.stdout.write(flags.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
+      // A lab that is up but not whole is a failed verification, for scripts that poll status.
+      if (!status.healthy) process.exitCode = ExitCode.checkFailed;
     });
 }
