@@ -85,6 +85,53 @@ function stats(values) {
   return { n: values.length, p50: pct(values, 50), p95: pct(values, 95), max: values.length ? Math.max(...values) : null };
 }
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function cpuTicks(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** Runs the real TUI in tmux: CPU over 30 s of idle watching, and key press -> node paused. */
+async function measureTui(name) {
+  const session = `bench-tui-${process.pid}`;
+  const tmux = (...a) => spawnSync('tmux', a, { encoding: 'utf8' });
+  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', `exec node ${cli} tui --name ${name}`);
+  try {
+    await sleep(10_000);
+    const pid = Number(tmux('list-panes', '-t', session, '-F', '#{pane_pid}').stdout.trim());
+    const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+    const before = cpuTicks(pid);
+    await sleep(30_000);
+    const cpuPercent = Math.round(((cpuTicks(pid) - before) / hz / 30) * 1000) / 10;
+    // Select worker-2 (last row), pause it, and time until the engine reports it paused.
+    for (let i = 0; i < 5; i++) tmux('send-keys', '-t', session, 'j');
+    tmux('send-keys', '-t', session, 'p');
+    await sleep(500);
+    const pressed = Date.now();
+    tmux('send-keys', '-t', session, 'y');
+    let keyToFaultMs = null;
+    while (Date.now() - pressed < 10_000) {
+      const state = execFileSync('docker', ['inspect', '-f', '{{.State.Paused}}', `${name}-worker-2`], { encoding: 'utf8' }).trim();
+      if (state === 'true') {
+        keyToFaultMs = Date.now() - pressed;
+        break;
+      }
+      await sleep(10);
+    }
+    tmux('send-keys', '-t', session, 'p');
+    await sleep(500);
+    tmux('send-keys', '-t', session, 'y');
+    await sleep(3000);
+    return { idleCpuPercentOfOneCore: cpuPercent, keyToFaultMs, refreshPerSecond: 4 };
+  } finally {
+    tmux('send-keys', '-t', session, 'q');
+    await sleep(2000);
+    tmux('kill-session', '-t', session);
+    spawnSync('docker', ['unpause', `${name}-worker-2`], { stdio: 'ignore' });
+  }
+}
+
 async function main() {
   console.log(`ha-lab bench on ${execFileSync('nproc', { encoding: 'utf8' }).trim()} cores (lab ${lab})`);
   haLab(['build']);
@@ -104,6 +151,9 @@ async function main() {
     await new Promise((r) => setTimeout(r, 20_000));
     const running = await memoryByNode(lab);
     results.runningLabMemoryMiB = { total: sum(running), perNode: running };
+
+    // Issue 6: the dashboard's CPU while idle-watching, and key press to fault applied.
+    results.tui = await measureTui(lab);
 
     // Issue 5: kill-master0 percentiles, kill-etcd-leader election time.
     const km = scenario('kill-master0', lab, repeat);

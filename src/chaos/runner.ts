@@ -67,8 +67,15 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   const undos = new Map<string, Undo[]>();
   let holdersBeforeRestore: string[] | undefined;
   let error: string | undefined;
-  const prepared = await prepareStartingState(lab, log);
-  if (prepared) record({ type: 'note', at: Date.now(), message: prepared });
+  let prepareError: string | undefined;
+  try {
+    const prepared = await prepareStartingState(lab, log);
+    if (prepared) record({ type: 'note', at: Date.now(), message: prepared });
+  } catch (e) {
+    // Still probe and report: a run that could not start is a result, never a lost report.
+    prepareError = (e as Error).message.split('\n')[0] ?? String(e);
+    record({ type: 'note', at: Date.now(), message: `could not reach the starting state: ${prepareError}` });
+  }
   const probes = startProbes(
     lab,
     { intervalMs: scenario.probes.intervalMs, writeIntervalMs: scenario.probes.writeIntervalMs, runId, maxDurationMs: MAX_RUN_MS, maxEntries: MAX_ENTRIES },
@@ -124,6 +131,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   };
 
   try {
+    if (prepareError) throw new Error(prepareError);
     await abortableDelay(1000, signal);
     for (const [index, step] of scenario.steps.entries()) {
       if (signal.aborted) break;
