@@ -25,6 +25,7 @@ RUN systemctl mask \
       sys-kernel-debug.mount sys-kernel-tracing.mount sys-kernel-config.mount \
       systemd-timesyncd.service systemd-networkd-wait-online.service \
       systemd-firstboot.service systemd-sysusers.service \
+      systemd-ask-password-console.path systemd-ask-password-wall.path \
  && systemctl disable keepalived.service ssh.service containerd.service \
  && rm -f /etc/machine-id /var/lib/dbus/machine-id && touch /etc/machine-id \
  && mkdir -p /etc/cni/net.d /opt/cni && ln -s /usr/lib/cni /opt/cni/bin

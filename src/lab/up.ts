@@ -6,7 +6,7 @@ import { cacheRoot } from '../core/paths.js';
 import { pingEngine } from '../runtime/docker-client.js';
 import { cgroupMode, engineInfo, privilegedWorks } from '../runtime/engine-info.js';
 import { listContainers } from '../runtime/node-containers.js';
-import { listNetworks } from '../runtime/networks.js';
+import { createInternalNetwork, listNetworks } from '../runtime/networks.js';
 import { type Action, runActions } from './action.js';
 import { haActions, haResumeActions } from './actions/ha-actions.js';
 import { createNetwork, createNodes, waitForSystemd } from './actions/node-actions.js';
@@ -21,7 +21,7 @@ import { nodeRunners } from './node-access.js';
 import { checkResources, ensureInotifyLimits, resourceNeeds } from './preflight.js';
 import { assertSubnetFree, pickFreeSubnet } from './subnets.js';
 import { removeLabResources } from './teardown.js';
-import { LABEL_LAB, LABEL_MANAGED, buildTopology, parseSubnet, validateLabName } from './topology.js';
+import { LABEL_LAB, LABEL_MANAGED, buildTopology, labLabels, networkName, parseSubnet, validateLabName } from './topology.js';
 import { resolveKubernetesVersion } from './versions.js';
 
 export interface UpOptions {
@@ -71,16 +71,15 @@ export async function up(options: UpOptions): Promise<UpResult> {
 }
 
 async function create(lab: string, kubernetesVersion: string, options: UpOptions): Promise<UpResult> {
-  const networks = (await listNetworks()).flatMap((n) => n.subnets.map((subnet) => ({ name: n.name, subnet })));
-  let subnet: string;
-  if (options.subnet !== undefined) {
-    subnet = parseSubnet(options.subnet).cidr;
-    assertSubnetFree(subnet, networks);
-  } else {
-    subnet = pickFreeSubnet(networks.map((n) => n.subnet));
-  }
   const info = await engineInfo();
   await checkResources(info.dockerRootDir, resourceNeeds(false));
+  let subnet: string;
+  try {
+    subnet = await claimSubnet(lab, options.subnet);
+  } catch (error) {
+    await removeLabResources(lab).catch(() => undefined);
+    throw error;
+  }
   const topology = buildTopology(lab, subnet);
   const stateDir = await ensureStateDir(lab);
   const artifactCtx = {
@@ -145,6 +144,35 @@ async function create(lab: string, kubernetesVersion: string, options: UpOptions
     await handleFailure(lab, ctx, error, options);
     throw error;
   }
+}
+
+/**
+ * Picks a free /24 and creates the lab network on it at once. Two labs coming up together can
+ * pick the same subnet; the engine refuses the second ("Pool overlaps"), which then picks again.
+ */
+async function claimSubnet(lab: string, requested: string | undefined): Promise<string> {
+  const taken: { name: string; subnet: string }[] = [];
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const networks = [...(await listNetworks()).flatMap((n) => n.subnets.map((subnet) => ({ name: n.name, subnet }))), ...taken];
+    let subnet: string;
+    if (requested !== undefined) {
+      subnet = parseSubnet(requested).cidr;
+      assertSubnetFree(subnet, networks);
+    } else {
+      subnet = pickFreeSubnet(networks.map((n) => n.subnet));
+    }
+    const t = buildTopology(lab, subnet);
+    try {
+      await createInternalNetwork({ name: networkName(lab), subnet: t.subnet, ipRange: t.ipRange, gateway: t.gateway, labels: labLabels(lab) });
+      return subnet;
+    } catch (error) {
+      const overlap = /overlaps/i.test((error as Error).message);
+      if (!overlap) throw error;
+      if (requested !== undefined) assertSubnetFree(subnet, [{ name: 'another network', subnet }]);
+      taken.push({ name: 'a network created meanwhile', subnet });
+    }
+  }
+  throw new UsageError('no-free-subnet', 'could not claim a free subnet after 10 attempts: pass --subnet with a free /24');
 }
 
 async function runStep<T>(options: UpOptions, phase: string, step: () => Promise<T>): Promise<T> {

@@ -7,10 +7,11 @@ const PRIVATE_KEY_BLOCK =
 const BOOTSTRAP_TOKEN = /\b([a-z0-9]{6})\.[a-z0-9]{16}\b/g;
 /**
  * The key that decrypts the control-plane certificates kubeadm uploads: as a flag, as a
- * config field, or as `kubeadm init --upload-certs` prints it ("Using certificate key:\n<hex>").
+ * config field, or as `kubeadm init --upload-certs` prints it ("Using certificate key:\n<hex>"),
+ * also when a journal puts its "date host unit[pid]: " prefix before the key's line.
  */
 const CERTIFICATE_KEY =
-  /(--certificate-key[= ]|certificateKey:[ \t]*["']?|certificate key:\s*)[0-9a-f]{64}\b/gi;
+  /(--certificate-key[= ]|certificateKey:[ \t]*["']?|certificate key:\s*(?:[^\n]*?\]:\s*)?)[0-9a-f]{64}\b/gi;
 /** kubeconfig-style `client-key-data:` and any `token:` key, YAML or JSON, quoted or not. */
 const SECRET_FIELD =
   /(["']?)\b(client-key-data|token)\1([ \t]*:[ \t]*)("[^"\n]*"|'[^'\n]*'|[^\s,}\]]+)/g;

@@ -5,6 +5,7 @@ import { aggregateRuns, renderAggregateMarkdown, type RunAggregate } from './agg
 import { renderJson } from './build-report.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
+import { redactSecrets } from '../../provision/redact.js';
 import type { Report } from './schema.js';
 
 export interface ReportPaths {
@@ -24,9 +25,10 @@ export async function writeReport(dir: string, report: Report): Promise<ReportPa
     junit: join(dir, 'junit.xml'),
     markdown: join(dir, 'summary.md'),
   };
-  await writeAtomic(paths.json, renderJson(report));
-  await writeAtomic(paths.junit, renderJunit(report));
-  await writeAtomic(paths.markdown, renderMarkdown(report));
+  // Notes and errors can quote command output: no secret may reach a report.
+  await writeAtomic(paths.json, redactSecrets(renderJson(report)));
+  await writeAtomic(paths.junit, redactSecrets(renderJunit(report)));
+  await writeAtomic(paths.markdown, redactSecrets(renderMarkdown(report)));
   return paths;
 }
 

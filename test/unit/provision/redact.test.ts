@@ -64,4 +64,11 @@ describe('redactSecrets', () => {
       'etcd member master-1 is healthy: took 2.1ms\n[init] Using Kubernetes version: v1.36.3';
     expect(redactSecrets(text)).toBe(text);
   });
+
+  it('redacts a certificate key on its own journal line, after the journal prefix', () => {
+    const key = 'ab'.repeat(32);
+    const journal = `Nov 25 13:02:20 master-0 kubeadm[811]: [upload-certs] Using certificate key:\nNov 25 13:02:20 master-0 kubeadm[811]: ${key}\n`;
+    expect(redactSecrets(journal)).not.toContain(key);
+    expect(redactSecrets(journal)).toContain('[REDACTED]');
+  });
 });
