@@ -25,10 +25,16 @@ const lab = `bench-${process.pid.toString(36)}`;
 
 function haLab(argv, { allowFail = false } = {}) {
   const started = Date.now();
-  const r = spawnSync('node', [cli, ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 3_600_000 });
+  const r = spawnSync('node', [cli, ...argv], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 3_600_000,
+  });
   const ms = Date.now() - started;
   if (r.status !== 0 && !allowFail) {
-    throw new Error(`ha-lab ${argv.join(' ')} exited ${r.status}: ${(r.stderr || '').split('\n').slice(-3).join(' | ')}`);
+    throw new Error(
+      `ha-lab ${argv.join(' ')} exited ${r.status}: ${(r.stderr || '').split('\n').slice(-3).join(' | ')}`,
+    );
   }
   return { ms, status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -46,9 +52,14 @@ async function memoryByNode(name) {
 }
 
 async function diskMiB(name) {
-  const containers = await docker.listContainers({ all: true, size: true, filters: { label: [`io.ha-lab.lab=${name}`] } });
+  const containers = await docker.listContainers({
+    all: true,
+    size: true,
+    filters: { label: [`io.ha-lab.lab=${name}`] },
+  });
   const rw = containers.reduce((sum, c) => sum + (c.SizeRw ?? 0), 0);
-  const volumes = (await docker.listVolumes({ filters: { label: [`io.ha-lab.lab=${name}`] } })).Volumes ?? [];
+  const volumes =
+    (await docker.listVolumes({ filters: { label: [`io.ha-lab.lab=${name}`] } })).Volumes ?? [];
   let vol = 0;
   for (const v of volumes) {
     try {
@@ -68,21 +79,45 @@ const pct = (values, p) => {
 
 function scenario(name, labName, times = 1) {
   const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
-  const r = haLab(['scenario', 'run', name, '--name', labName, '--report-dir', dir, '--repeat', String(times)], { allowFail: true });
-  const reports = times === 1 ? [join(dir, 'report.json')] : Array.from({ length: times }, (_, i) => join(dir, `run-${String(i + 1).padStart(2, '0')}`, 'report.json'));
-  const runs = reports.map((p) => {
-    try {
-      return JSON.parse(readFileSync(p, 'utf8'));
-    } catch {
-      return undefined;
-    }
-  }).filter(Boolean);
-  const figure = (check, key) => runs.map((rep) => rep.verdicts.find((v) => v.check === check)?.figures?.[key]).filter((v) => typeof v === 'number');
-  return { exit: r.status, passed: runs.filter((x) => x.passed).length, runs: runs.length, figure, dir };
+  const r = haLab(
+    ['scenario', 'run', name, '--name', labName, '--report-dir', dir, '--repeat', String(times)],
+    { allowFail: true },
+  );
+  const reports =
+    times === 1
+      ? [join(dir, 'report.json')]
+      : Array.from({ length: times }, (_, i) =>
+          join(dir, `run-${String(i + 1).padStart(2, '0')}`, 'report.json'),
+        );
+  const runs = reports
+    .map((p) => {
+      try {
+        return JSON.parse(readFileSync(p, 'utf8'));
+      } catch {
+        return undefined;
+      }
+    })
+    .filter(Boolean);
+  const figure = (check, key) =>
+    runs
+      .map((rep) => rep.verdicts.find((v) => v.check === check)?.figures?.[key])
+      .filter((v) => typeof v === 'number');
+  return {
+    exit: r.status,
+    passed: runs.filter((x) => x.passed).length,
+    runs: runs.length,
+    figure,
+    dir,
+  };
 }
 
 function stats(values) {
-  return { n: values.length, p50: pct(values, 50), p95: pct(values, 95), max: values.length ? Math.max(...values) : null };
+  return {
+    n: values.length,
+    p50: pct(values, 50),
+    p95: pct(values, 95),
+    max: values.length ? Math.max(...values) : null,
+  };
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -96,7 +131,17 @@ function cpuTicks(pid) {
 async function measureTui(name) {
   const session = `bench-tui-${process.pid}`;
   const tmux = (...a) => spawnSync('tmux', a, { encoding: 'utf8' });
-  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', `exec node ${cli} tui --name ${name}`);
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    '100',
+    '-y',
+    '30',
+    `exec node ${cli} tui --name ${name}`,
+  );
   try {
     await sleep(10_000);
     const pid = Number(tmux('list-panes', '-t', session, '-F', '#{pane_pid}').stdout.trim());
@@ -112,7 +157,11 @@ async function measureTui(name) {
     tmux('send-keys', '-t', session, 'y');
     let keyToFaultMs = null;
     while (Date.now() - pressed < 10_000) {
-      const state = execFileSync('docker', ['inspect', '-f', '{{.State.Paused}}', `${name}-worker-2`], { encoding: 'utf8' }).trim();
+      const state = execFileSync(
+        'docker',
+        ['inspect', '-f', '{{.State.Paused}}', `${name}-worker-2`],
+        { encoding: 'utf8' },
+      ).trim();
       if (state === 'true') {
         keyToFaultMs = Date.now() - pressed;
         break;
@@ -133,7 +182,9 @@ async function measureTui(name) {
 }
 
 async function main() {
-  console.log(`ha-lab bench on ${execFileSync('nproc', { encoding: 'utf8' }).trim()} cores (lab ${lab})`);
+  console.log(
+    `ha-lab bench on ${execFileSync('nproc', { encoding: 'utf8' }).trim()} cores (lab ${lab})`,
+  );
   haLab(['build']);
   try {
     // Issue 3: six nodes to systemd running, warm; idle memory; down.
@@ -147,7 +198,10 @@ async function main() {
     // Issue 4: full up, warm cache; running lab memory per node.
     const full = haLab(['up', '--name', lab, '--no-tui']);
     results.fullUpS = full.ms / 1000;
-    results.fullUpPhases = full.stderr.split('\n').filter((l) => l.includes('done in')).map((l) => l.replace(/^\[\s*[\d.]+s\]\s*/, ''));
+    results.fullUpPhases = full.stderr
+      .split('\n')
+      .filter((l) => l.includes('done in'))
+      .map((l) => l.replace(/^\[\s*[\d.]+s\]\s*/, ''));
     await new Promise((r) => setTimeout(r, 20_000));
     const running = await memoryByNode(lab);
     results.runningLabMemoryMiB = { total: sum(running), perNode: running };
@@ -166,7 +220,10 @@ async function main() {
       reports: km.dir,
     };
     const kl = scenario('kill-etcd-leader', lab);
-    results.killEtcdLeader = { passed: `${kl.passed}/${kl.runs}`, electionMs: kl.figure('leaderElection', 'electionMs')[0] ?? null };
+    results.killEtcdLeader = {
+      passed: `${kl.passed}/${kl.runs}`,
+      electionMs: kl.figure('leaderElection', 'electionMs')[0] ?? null,
+    };
 
     // Issue 7: soak, memory and disk steady.
     if (soakRuns > 0) {
@@ -174,7 +231,12 @@ async function main() {
       const soak = scenario('kill-master0', lab, soakRuns);
       await new Promise((r) => setTimeout(r, 20_000));
       const after = { memory: sum(await memoryByNode(lab)), disk: await diskMiB(lab) };
-      results.soak = { passed: `${soak.passed}/${soak.runs}`, memoryMiB: { before: before.memory, after: after.memory }, diskMiB: { before: before.disk, after: after.disk }, apiUnavailableMs: stats(soak.figure('apiUnavailable', 'unavailableMs')) };
+      results.soak = {
+        passed: `${soak.passed}/${soak.runs}`,
+        memoryMiB: { before: before.memory, after: after.memory },
+        diskMiB: { before: before.disk, after: after.disk },
+        apiUnavailableMs: stats(soak.figure('apiUnavailable', 'unavailableMs')),
+      };
     }
     haLab(['down', '--name', lab]);
 
@@ -182,7 +244,11 @@ async function main() {
     if (!quick) {
       haLab(['up', '--name', lab, '--no-tui', '--timing', 'fast']);
       const fast = scenario('kill-master0', lab, repeat);
-      results.killMaster0Fast = { passed: `${fast.passed}/${fast.runs}`, apiUnavailableMs: stats(fast.figure('apiUnavailable', 'unavailableMs')), vipFailoverMs: stats(fast.figure('vipFailover', 'failoverMs')) };
+      results.killMaster0Fast = {
+        passed: `${fast.passed}/${fast.runs}`,
+        apiUnavailableMs: stats(fast.figure('apiUnavailable', 'unavailableMs')),
+        vipFailoverMs: stats(fast.figure('vipFailover', 'failoverMs')),
+      };
     }
   } finally {
     haLab(['down', '--name', lab], { allowFail: true });

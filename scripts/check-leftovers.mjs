@@ -2,15 +2,48 @@
 import { execFileSync } from 'node:child_process';
 
 const kinds = [
-  ['container', ['ps', '-a', '--filter', 'label=io.ha-lab.managed=true', '--format', '{{.Label "io.ha-lab.lab"}} {{.Names}}']],
-  ['network', ['network', 'ls', '--filter', 'label=io.ha-lab.managed=true', '--format', '{{.Label "io.ha-lab.lab"}} {{.Name}}']],
-  ['volume', ['volume', 'ls', '--filter', 'label=io.ha-lab.managed=true', '--format', '{{.Label "io.ha-lab.lab"}} {{.Name}}']],
+  [
+    'container',
+    [
+      'ps',
+      '-a',
+      '--filter',
+      'label=io.ha-lab.managed=true',
+      '--format',
+      '{{.Label "io.ha-lab.lab"}} {{.Names}}',
+    ],
+  ],
+  [
+    'network',
+    [
+      'network',
+      'ls',
+      '--filter',
+      'label=io.ha-lab.managed=true',
+      '--format',
+      '{{.Label "io.ha-lab.lab"}} {{.Name}}',
+    ],
+  ],
+  [
+    'volume',
+    [
+      'volume',
+      'ls',
+      '--filter',
+      'label=io.ha-lab.managed=true',
+      '--format',
+      '{{.Label "io.ha-lab.lab"}} {{.Name}}',
+    ],
+  ],
 ];
 const left = [];
 for (const [kind, args] of kinds) {
-  for (const line of execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+  for (const line of execFileSync('docker', args, { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)) {
     const [lab, name] = line.split(' ');
-    if (/^(e2e|it|mx|bench)-/.test(lab ?? '') || /^ha-lab-doctor-/.test(name ?? '')) left.push(`${kind} ${name} (lab ${lab})`);
+    if (/^(e2e|it|mx|bench)-/.test(lab ?? '') || /^ha-lab-doctor-/.test(name ?? ''))
+      left.push(`${kind} ${name} (lab ${lab})`);
   }
 }
 if (left.length > 0) {

@@ -17,7 +17,9 @@ export async function heal(lab: OpenLab): Promise<HealResult> {
     const label = `${entry.fault} on ${entry.node}${entry.service ? `/${entry.service}` : ''}`;
     try {
       const spec = { fault: entry.fault, node: entry.node, service: entry.service };
-      await withTimeout(`undo of ${label}`, UNDO_TIME_LIMIT_MS, () => faultKind(entry.fault).undo(lab, spec));
+      await withTimeout(`undo of ${label}`, UNDO_TIME_LIMIT_MS, () =>
+        faultKind(entry.fault).undo(lab, spec),
+      );
       await markEntry(lab.stateDir, entry, 'undone');
       undone.push(label);
     } catch (error) {

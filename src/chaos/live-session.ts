@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { OpenLab } from '../lab/open-lab.js';
-import { LABEL_LAB, LABEL_MANAGED, LABEL_NODE, containerName } from '../lab/topology.js';
+import { LABEL_LAB, LABEL_MANAGED, LABEL_NODE, containerName } from '../core/topology.js';
 import { watchContainerEvents } from '../runtime/engine-events.js';
 import { inspectContainer } from '../runtime/node-containers.js';
 import { type Undo, injectFault } from './faults/inject.js';
@@ -14,7 +14,13 @@ import { listBuiltinScenarios, resolveScenario } from './scenario/index.js';
 export interface ContainersSnapshot {
   type: 'containers';
   at: number;
-  nodes: { name: string; role: 'master' | 'worker'; ip: string; container: 'running' | 'paused' | 'exited' | 'missing'; systemd: string }[];
+  nodes: {
+    name: string;
+    role: 'master' | 'worker';
+    ip: string;
+    container: 'running' | 'paused' | 'exited' | 'missing';
+    systemd: string;
+  }[];
 }
 
 export type LiveEvent = HistoryEntry | ContainersSnapshot;
@@ -48,24 +54,47 @@ export class LiveSession {
   async start(): Promise<void> {
     this.scenarioNames = (await listBuiltinScenarios()).map((s) => s.name);
     for (const node of this.lab.topology.nodes) {
-      const info = await inspectContainer(containerName(this.lab.lab, node.name)).catch(() => undefined);
-      this.containers.set(node.name, !info ? 'missing' : info.State.Paused ? 'paused' : info.State.Running ? 'running' : 'exited');
+      const info = await inspectContainer(containerName(this.lab.lab, node.name)).catch(
+        () => undefined,
+      );
+      this.containers.set(
+        node.name,
+        !info
+          ? 'missing'
+          : info.State.Paused
+            ? 'paused'
+            : info.State.Running
+              ? 'running'
+              : 'exited',
+      );
     }
-    const watcher = await watchContainerEvents({ [LABEL_MANAGED]: 'true', [LABEL_LAB]: this.lab.lab }, (e) => {
-      const node = e.labels[LABEL_NODE];
-      if (!node) return;
-      const next = e.action === 'pause' ? 'paused' : e.action === 'unpause' || e.action === 'start' ? 'running' : e.action === 'die' ? 'exited' : undefined;
-      if (!next) return;
-      this.containers.set(node, next);
-      this.emitContainers();
-    });
+    const watcher = await watchContainerEvents(
+      { [LABEL_MANAGED]: 'true', [LABEL_LAB]: this.lab.lab },
+      (e) => {
+        const node = e.labels[LABEL_NODE];
+        if (!node) return;
+        const next =
+          e.action === 'pause'
+            ? 'paused'
+            : e.action === 'unpause' || e.action === 'start'
+              ? 'running'
+              : e.action === 'die'
+                ? 'exited'
+                : undefined;
+        if (!next) return;
+        this.containers.set(node, next);
+        this.emitContainers();
+      },
+    );
     this.stopWatch = () => watcher.close();
     this.startProbes();
     const pollSystemd = async () => {
       await Promise.all(
         this.lab.topology.nodes.map(async (n) => {
           if (this.containers.get(n.name) !== 'running') return this.systemd.set(n.name, 'down');
-          const r = await this.lab.runners[n.name]?.exec(['systemctl', 'is-system-running'], { timeoutMs: 3000 }).catch(() => undefined);
+          const r = await this.lab.runners[n.name]
+            ?.exec(['systemctl', 'is-system-running'], { timeoutMs: 3000 })
+            .catch(() => undefined);
           this.systemd.set(n.name, r?.stdout.trim() || 'unknown');
         }),
       );
@@ -79,7 +108,13 @@ export class LiveSession {
   private startProbes(): void {
     this.probes = startProbes(
       this.lab,
-      { intervalMs: 250, writeIntervalMs: 1000, runId: this.runId, maxDurationMs: 8 * 3600_000, maxEntries: 5_000_000 },
+      {
+        intervalMs: 250,
+        writeIntervalMs: 1000,
+        runId: this.runId,
+        maxDurationMs: 8 * 3600_000,
+        maxEntries: 5_000_000,
+      },
       (e) => this.emit(e),
       { writer: false },
     );
@@ -131,7 +166,13 @@ export class LiveSession {
     if (this.active.has(key)) return;
     const undo = await injectFault(
       this.lab,
-      { id: `t${++this.faultSeq}`, runId: this.runId, fault: request.fault, node: request.target, service: request.service },
+      {
+        id: `t${++this.faultSeq}`,
+        runId: this.runId,
+        fault: request.fault,
+        node: request.target,
+        service: request.service,
+      },
       (record) => this.emit(record),
     );
     this.active.set(key, undo);

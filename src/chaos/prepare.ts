@@ -3,28 +3,43 @@ import { RuntimeError } from '../core/errors.js';
 import { readyz } from '../lab/clients/api-client.js';
 import { etcdStatus } from '../lab/clients/etcd-client.js';
 import type { OpenLab } from '../lab/open-lab.js';
-import { API_PORT, masters } from '../lab/topology.js';
+import { API_PORT, masters } from '../core/topology.js';
 import { run } from '../runtime/node-runner.js';
 import { currentVipHolders } from './faults/resolve-target.js';
 
 async function apiOk(url: string, lab: OpenLab): Promise<boolean> {
-  return readyz(url, lab.admin, 2000).then((r) => r.status === 200).catch(() => false);
+  return readyz(url, lab.admin, 2000)
+    .then((r) => r.status === 200)
+    .catch(() => false);
 }
 
 async function whole(lab: OpenLab): Promise<boolean> {
   const group = masters(lab.topology);
-  const etcd = await Promise.all(group.map((m) => etcdStatus(m.ip, lab.etcdProbe, 1500).then(() => true).catch(() => false)));
+  const etcd = await Promise.all(
+    group.map((m) =>
+      etcdStatus(m.ip, lab.etcdProbe, 1500)
+        .then(() => true)
+        .catch(() => false),
+    ),
+  );
   const apis = await Promise.all(group.map((m) => apiOk(`https://${m.ip}:${API_PORT}`, lab)));
   return etcd.every(Boolean) && apis.every(Boolean) && (await apiOk(lab.apiUrl, lab));
 }
 
-async function until(what: string, deadlineMs: number, check: () => Promise<boolean>): Promise<void> {
+async function until(
+  what: string,
+  deadlineMs: number,
+  check: () => Promise<boolean>,
+): Promise<void> {
   const end = Date.now() + deadlineMs;
   while (Date.now() < end) {
     if (await check()) return;
     await delay(500);
   }
-  throw new RuntimeError('not-ready', `the lab did not reach its starting state: ${what} within ${deadlineMs / 1000} s; see \`ha-lab status\``);
+  throw new RuntimeError(
+    'not-ready',
+    `the lab did not reach its starting state: ${what} within ${deadlineMs / 1000} s; see \`ha-lab status\``,
+  );
 }
 
 /**
@@ -34,7 +49,10 @@ async function until(what: string, deadlineMs: number, check: () => Promise<bool
  * restarts keepalived on the current holder (the others then elect master-0) before any probe
  * runs, so it never counts against the scenario. Returns what it did, for the history.
  */
-export async function prepareStartingState(lab: OpenLab, log: (line: string) => void): Promise<string | undefined> {
+export async function prepareStartingState(
+  lab: OpenLab,
+  log: (line: string) => void,
+): Promise<string | undefined> {
   await until('every etcd member and API server healthy', 180_000, () => whole(lab));
   const top = [...masters(lab.topology)].sort((a, b) => b.priority - a.priority)[0];
   if (!top) return undefined;

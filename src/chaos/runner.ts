@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { OpenLab } from '../lab/open-lab.js';
-import { masters } from '../lab/topology.js';
+import { masters } from '../core/topology.js';
 import { expectedVipHolderAfterRestore } from '../provision/keepalived.js';
 import { runChecks } from './checkers/index.js';
 import type { Verdict } from './checkers/verdict.js';
@@ -37,7 +37,10 @@ export interface RunResult {
 const MAX_RUN_MS = 45 * 60_000;
 const MAX_ENTRIES = 500_000;
 
-function latest<T extends HistoryEntry['type']>(entries: HistoryEntry[], type: T): Extract<HistoryEntry, { type: T }> | undefined {
+function latest<T extends HistoryEntry['type']>(
+  entries: HistoryEntry[],
+  type: T,
+): Extract<HistoryEntry, { type: T }> | undefined {
   for (let i = entries.length - 1; i >= 0; i--) {
     const e = entries[i];
     if (e?.type === type) return e as Extract<HistoryEntry, { type: T }>;
@@ -74,11 +77,21 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   } catch (e) {
     // Still probe and report: a run that could not start is a result, never a lost report.
     prepareError = (e as Error).message.split('\n')[0] ?? String(e);
-    record({ type: 'note', at: Date.now(), message: `could not reach the starting state: ${prepareError}` });
+    record({
+      type: 'note',
+      at: Date.now(),
+      message: `could not reach the starting state: ${prepareError}`,
+    });
   }
   const probes = startProbes(
     lab,
-    { intervalMs: scenario.probes.intervalMs, writeIntervalMs: scenario.probes.writeIntervalMs, runId, maxDurationMs: MAX_RUN_MS, maxEntries: MAX_ENTRIES },
+    {
+      intervalMs: scenario.probes.intervalMs,
+      writeIntervalMs: scenario.probes.writeIntervalMs,
+      runId,
+      maxDurationMs: MAX_RUN_MS,
+      maxEntries: MAX_ENTRIES,
+    },
     record,
   );
 
@@ -86,7 +99,13 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     const chosen = ids ?? [...undos.keys()].reverse();
     for (const id of chosen) {
       for (const undo of [...(undos.get(id) ?? [])].reverse()) {
-        await undo().catch((e: Error) => record({ type: 'note', at: Date.now(), message: `undo failed: ${e.message.split('\n')[0]}` }));
+        await undo().catch((e: Error) =>
+          record({
+            type: 'note',
+            at: Date.now(),
+            message: `undo failed: ${e.message.split('\n')[0]}`,
+          }),
+        );
       }
       undos.delete(id);
     }
@@ -101,12 +120,20 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
         return;
       case 'fault': {
         const nodes = await resolveTarget(lab, step.target);
-        log(`step ${index + 1}: ${step.fault}${step.service ? ` ${step.service}` : ''} on ${nodes.join(', ')}`);
+        log(
+          `step ${index + 1}: ${step.fault}${step.service ? ` ${step.service}` : ''} on ${nodes.join(', ')}`,
+        );
         const list = undos.get(step.id) ?? [];
         undos.set(step.id, list);
         await Promise.all(
           nodes.map(async (node) => {
-            list.push(await injectFault(lab, { id: step.id, runId, fault: step.fault, node, service: step.service }, record));
+            list.push(
+              await injectFault(
+                lab,
+                { id: step.id, runId, fault: step.fault, node, service: step.service },
+                record,
+              ),
+            );
           }),
         );
         return;
@@ -124,7 +151,12 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
           if (recovered(entries, lab)) return;
           await abortableDelay(500, signal);
         }
-        if (!signal.aborted) record({ type: 'note', at: Date.now(), message: `not recovered within ${step.timeoutMs / 1000}s` });
+        if (!signal.aborted)
+          record({
+            type: 'note',
+            at: Date.now(),
+            message: `not recovered within ${step.timeoutMs / 1000}s`,
+          });
         return;
       }
     }
@@ -158,8 +190,21 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   await cleanupRun(lab, runId);
   await compactJournal(lab.stateDir).catch(() => undefined);
   history.endedAt = Date.now();
-  const verdicts = interrupted ? [] : runChecks(history, scenario.expect, { masters: masters(lab.topology).map((m) => m.name), nodes: lab.topology.nodes.map((n) => n.name) });
-  return { runId, history, verdicts, interrupted, ...(error ? { error } : {}), startedAt, endedAt: history.endedAt };
+  const verdicts = interrupted
+    ? []
+    : runChecks(history, scenario.expect, {
+        masters: masters(lab.topology).map((m) => m.name),
+        nodes: lab.topology.nodes.map((n) => n.name),
+      });
+  return {
+    runId,
+    history,
+    verdicts,
+    interrupted,
+    ...(error ? { error } : {}),
+    startedAt,
+    endedAt: history.endedAt,
+  };
 }
 
 /** All members answer, all nodes Ready, exactly one VIP holder: the cluster is whole again. */

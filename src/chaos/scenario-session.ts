@@ -35,7 +35,10 @@ export async function runScenarioSession(options: SessionOptions): Promise<Sessi
   const paths: string[] = [];
   let error: string | undefined;
   for (let i = 0; i < options.repeat; i++) {
-    const dir = options.repeat === 1 ? options.reportDir : join(options.reportDir, `run-${String(i + 1).padStart(2, '0')}`);
+    const dir =
+      options.repeat === 1
+        ? options.reportDir
+        : join(options.reportDir, `run-${String(i + 1).padStart(2, '0')}`);
     options.log(`run ${i + 1}/${options.repeat}: ${options.scenario.name}`);
     const result = await runScenario({
       lab: options.lab,
@@ -57,9 +60,15 @@ export async function runScenarioSession(options: SessionOptions): Promise<Sessi
     const written = await writeReport(dir, report);
     reports.push(report);
     paths.push(written.json);
-    for (const v of report.verdicts) options.log(`  ${v.passed ? 'PASS' : 'FAIL'} ${v.check}: ${v.summary}`);
+    for (const v of report.verdicts)
+      options.log(`  ${v.passed ? 'PASS' : 'FAIL'} ${v.check}: ${v.summary}`);
     if (!report.passed && !result.interrupted) {
-      const bundle = await saveFailureBundle(options.lab, result.error ?? 'a check failed', 'scenario', join(dir, 'bundle')).catch(() => undefined);
+      const bundle = await saveFailureBundle(
+        options.lab,
+        result.error ?? 'a check failed',
+        'scenario',
+        join(dir, 'bundle'),
+      ).catch(() => undefined);
       if (bundle) options.log(`  log bundle: ${bundle}`);
     }
     error ??= result.error;
@@ -67,7 +76,8 @@ export async function runScenarioSession(options: SessionOptions): Promise<Sessi
   }
   const interrupted = reports.some((r) => r.interrupted);
   let aggregatePath: string | undefined;
-  if (options.repeat > 1 && reports.length > 0) aggregatePath = (await writeAggregate(options.reportDir, reports)).json;
+  if (options.repeat > 1 && reports.length > 0)
+    aggregatePath = (await writeAggregate(options.reportDir, reports)).json;
   return {
     reports,
     paths,

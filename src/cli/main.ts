@@ -12,7 +12,12 @@ import { installSignalHandlers } from './signals.js';
  */
 async function main(argv: string[]): Promise<number> {
   const controller = installSignalHandlers();
-  const ctx: CliContext = { signal: controller.signal, usageErrors: [], stdout: process.stdout, stderr: process.stderr };
+  const ctx: CliContext = {
+    signal: controller.signal,
+    usageErrors: [],
+    stdout: process.stdout,
+    stderr: process.stderr,
+  };
   const program = buildProgram(ctx);
   const debug = argv.includes('--debug');
   try {
@@ -20,12 +25,19 @@ async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return ExitCode.ok;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.exitCode === 0
+      )
+        return ExitCode.ok;
       const message = ctx.usageErrors.join(' ').replace(/^error:\s*/i, '') || error.message;
       process.stderr.write(`ha-lab: ${message.split('\n')[0]} (see ha-lab --help)\n`);
       return ExitCode.usage;
     }
-    const failure = controller.signal.aborted ? asHaLabError(controller.signal.reason) : asHaLabError(error);
+    const failure = controller.signal.aborted
+      ? asHaLabError(controller.signal.reason)
+      : asHaLabError(error);
     process.stderr.write(`ha-lab: ${failure.message}\n`);
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return failure.exitCode;

@@ -17,7 +17,9 @@ import type { CliContext } from './cli-context.js';
 /** The command tree. Each command parses flags and calls one use case; nothing else. */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('ha-lab')
-    .description('A real highly available Kubernetes control plane on one machine, broken on purpose.')
+    .description(
+      'A real highly available Kubernetes control plane on one machine, broken on purpose.',
+    )
     .version('0.1.0')
     .addOption(new Option('--debug', 'print stack traces of errors'))
     .showSuggestionAfterError(true)
@@ -40,12 +42,15 @@ export function buildProgram(ctx: CliContext): Command {
   program.allowExcessArguments(true);
   program.action(async () => {
     const [unknown] = program.args;
-    if (unknown !== undefined) throw new UsageError('unknown-command', `unknown command "${unknown}": see \`ha-lab --help\` for the commands`);
+    if (unknown !== undefined)
+      throw new UsageError(
+        'unknown-command',
+        `unknown command "${unknown}": see \`ha-lab --help\` for the commands`,
+      );
     const state = await readLabState('ha-lab').catch(() => undefined);
-    if (process.stdout.isTTY && process.stdin.isTTY && state?.phase === 'ready') return runTui('ha-lab', ctx);
+    if (process.stdout.isTTY && process.stdin.isTTY && state?.phase === 'ready')
+      return runTui('ha-lab', ctx);
     program.outputHelp();
   });
   return program;
 }
-
-export const nameOption = () => new Option('--name <name>', 'lab name').default('ha-lab');

@@ -1,7 +1,10 @@
 import type { EventSink, LabEvent } from '../core/events.js';
 
 /** Plain progress lines for CI logs and pipes: `[  12.3s] etcd: done in 4.1s`. */
-export function plainProgress(stream: NodeJS.WritableStream = process.stderr, started = Date.now()): EventSink {
+export function plainProgress(
+  stream: NodeJS.WritableStream = process.stderr,
+  started = Date.now(),
+): EventSink {
   return (event: LabEvent) => {
     const line = plainLine(event, started);
     if (line) stream.write(`${line}\n`);

@@ -13,7 +13,9 @@ export function installSignalHandlers(): AbortController {
       process.stderr.write('ha-lab: interrupted again, exiting without cleanup\n');
       process.exit(signal === 'SIGTERM' ? 143 : 130);
     }
-    process.stderr.write(`\nha-lab: ${signal} received, cleaning up (press Ctrl-C again to exit at once)\n`);
+    process.stderr.write(
+      `\nha-lab: ${signal} received, cleaning up (press Ctrl-C again to exit at once)\n`,
+    );
     controller.abort(new InterruptedError(signal));
   };
   process.on('SIGINT', () => handler('SIGINT'));

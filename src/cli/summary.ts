@@ -1,33 +1,50 @@
 import type { LabStatus } from '../lab/status-schema.js';
 
 /** The end of `up` and the body of `status`: what is running and what to try next. */
-export function printSummary(out: NodeJS.WritableStream, status: LabStatus, elapsedMs?: number): void {
+export function printSummary(
+  out: NodeJS.WritableStream,
+  status: LabStatus,
+  elapsedMs?: number,
+): void {
   out.write(renderStatus(status));
   if (elapsedMs !== undefined) {
     out.write(`\nLab "${status.lab}" is up in ${(elapsedMs / 1000).toFixed(1)} s. Try:\n`);
-    if (status.kubeconfig) out.write(`  export KUBECONFIG=${status.kubeconfig}; kubectl get nodes\n`);
-    out.write(`  ha-lab status --name ${status.lab}\n  ha-lab scenario run kill-master0 --name ${status.lab}\n  ha-lab tui --name ${status.lab}\n  ha-lab down --name ${status.lab}\n`);
+    if (status.kubeconfig)
+      out.write(`  export KUBECONFIG=${status.kubeconfig}; kubectl get nodes\n`);
+    out.write(
+      `  ha-lab status --name ${status.lab}\n  ha-lab scenario run kill-master0 --name ${status.lab}\n  ha-lab tui --name ${status.lab}\n  ha-lab down --name ${status.lab}\n`,
+    );
   }
 }
 
 export function renderStatus(s: LabStatus): string {
   if (!s.exists) return `lab "${s.lab}" does not exist\n`;
   const lines: string[] = [];
-  lines.push(`lab ${s.lab}  phase ${s.phase ?? '?'}  kubernetes ${s.kubernetesVersion ?? '?'}  subnet ${s.subnet ?? '?'}  VIP ${s.vip ?? '?'}`);
+  lines.push(
+    `lab ${s.lab}  phase ${s.phase ?? '?'}  kubernetes ${s.kubernetesVersion ?? '?'}  subnet ${s.subnet ?? '?'}  VIP ${s.vip ?? '?'}`,
+  );
   const holders = s.vipHolders.length === 0 ? 'nobody' : s.vipHolders.join(', ');
-  lines.push(`VIP holder: ${holders}${s.splitBrain ? '  ** SPLIT BRAIN: more than one holder **' : ''}`);
+  lines.push(
+    `VIP holder: ${holders}${s.splitBrain ? '  ** SPLIT BRAIN: more than one holder **' : ''}`,
+  );
   lines.push(`etcd leader: ${s.etcd.leader ?? 'none'}`);
   lines.push('');
-  lines.push(`${'NODE'.padEnd(10)}${'ROLE'.padEnd(8)}${'IP'.padEnd(16)}${'CONTAINER'.padEnd(11)}${'SYSTEMD'.padEnd(10)}${'READY'.padEnd(7)}ETCD`);
+  lines.push(
+    `${'NODE'.padEnd(10)}${'ROLE'.padEnd(8)}${'IP'.padEnd(16)}${'CONTAINER'.padEnd(11)}${'SYSTEMD'.padEnd(10)}${'READY'.padEnd(7)}ETCD`,
+  );
   for (const n of s.nodes) {
     const member = s.etcd.members.find((m) => m.name === n.name);
     const etcd = member ? (member.isLeader ? 'leader' : member.healthy ? 'follower' : 'down') : '';
     const vip = s.vipHolders.includes(n.name) ? ' *VIP' : '';
-    lines.push(`${n.name.padEnd(10)}${n.role.padEnd(8)}${n.ip.padEnd(16)}${n.container.padEnd(11)}${n.systemd.padEnd(10)}${(n.ready ?? '-').padEnd(7)}${etcd}${vip}`);
+    lines.push(
+      `${n.name.padEnd(10)}${n.role.padEnd(8)}${n.ip.padEnd(16)}${n.container.padEnd(11)}${n.systemd.padEnd(10)}${(n.ready ?? '-').padEnd(7)}${etcd}${vip}`,
+    );
   }
   if (s.api.length > 0) {
     lines.push('');
-    lines.push(`API /readyz: ${s.api.map((a) => `${a.target} ${a.ok ? 'ok' : 'FAIL'} (${a.detail}${a.latencyMs !== null ? `, ${a.latencyMs} ms` : ''})`).join('; ')}`);
+    lines.push(
+      `API /readyz: ${s.api.map((a) => `${a.target} ${a.ok ? 'ok' : 'FAIL'} (${a.detail}${a.latencyMs !== null ? `, ${a.latencyMs} ms` : ''})`).join('; ')}`,
+    );
   }
   if (s.kubeconfig) lines.push(`kubeconfig: ${s.kubeconfig}`);
   lines.push(`healthy: ${s.healthy ? 'yes' : 'NO'}`);

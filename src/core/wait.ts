@@ -30,7 +30,8 @@ export async function waitFor<T>(
       lastError = error;
     }
     if (Date.now() >= deadline) {
-      const detail = lastError instanceof Error ? ` (last error: ${lastError.message.split('\n')[0]})` : '';
+      const detail =
+        lastError instanceof Error ? ` (last error: ${lastError.message.split('\n')[0]})` : '';
       throw new RuntimeError(
         'timeout',
         `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${options.what}${detail}`,
@@ -55,7 +56,12 @@ export async function withTimeout<T>(
       task(controller.signal),
       new Promise<never>((_, reject) =>
         controller.signal.addEventListener('abort', () =>
-          reject(new RuntimeError('timeout', `${what} did not finish within ${Math.round(timeoutMs / 1000)} s`)),
+          reject(
+            new RuntimeError(
+              'timeout',
+              `${what} did not finish within ${Math.round(timeoutMs / 1000)} s`,
+            ),
+          ),
         ),
       ),
     ]);

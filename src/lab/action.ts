@@ -1,3 +1,4 @@
+import type { NodeRunner } from '../runtime/node-runner.js';
 import { HaLabError, RuntimeError, firstLine } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 
@@ -54,10 +55,44 @@ export async function runActions<C extends { events: EventSink; signal?: AbortSi
       if (ctx.signal?.aborted) throw ctx.signal.reason ?? error;
       const node = error instanceof NodeStepError ? error.node : undefined;
       const inner = error instanceof NodeStepError ? error.inner : error;
-      const message = inner instanceof HaLabError ? inner.message : firstLine(inner instanceof Error ? inner.message : String(inner));
-      ctx.events({ kind: 'phase-failed', at: Date.now(), phase: action.name, message, ...(node ? { node } : {}) });
+      const message =
+        inner instanceof HaLabError
+          ? inner.message
+          : firstLine(inner instanceof Error ? inner.message : String(inner));
+      ctx.events({
+        kind: 'phase-failed',
+        at: Date.now(),
+        phase: action.name,
+        message,
+        ...(node ? { node } : {}),
+      });
       throw new PhaseError(action.name, node, message, { cause: inner });
     }
-    ctx.events({ kind: 'phase-done', at: Date.now(), phase: action.name, durationMs: Date.now() - started });
+    ctx.events({
+      kind: 'phase-done',
+      at: Date.now(),
+      phase: action.name,
+      durationMs: Date.now() - started,
+    });
   }
+}
+
+/**
+ * Runs `step` on each node at once with its runner; a failure names the node. The common
+ * shape of every per-node provisioning action.
+ */
+export async function onEachNode<N extends { name: string }>(
+  ctx: { runners: Record<string, NodeRunner> },
+  nodes: readonly N[],
+  step: (node: N, runner: NodeRunner) => Promise<void>,
+): Promise<void> {
+  await Promise.all(
+    nodes.map((node) =>
+      onNode(node.name, async () => {
+        const runner = ctx.runners[node.name];
+        if (!runner) throw new Error(`no runner for ${node.name}`);
+        await step(node, runner);
+      }),
+    ),
+  );
 }

@@ -8,7 +8,7 @@ import { internalNetworkHasDefaultRoute } from '../runtime/route-probe.js';
 import { BASE_IMAGE } from './artifacts/ensure-artifacts.js';
 import { availableMemoryBytes } from './preflight.js';
 import { pickFreeSubnet } from './subnets.js';
-import { LABEL_MANAGED } from './topology.js';
+import { LABEL_MANAGED } from '../core/topology.js';
 import { ETCD_VERSION, needsCgroupV1Override, resolveKubernetesVersion } from './versions.js';
 
 export interface DoctorReport {
@@ -29,10 +29,15 @@ const GiB = 1024 ** 3;
 
 async function cached(root: string, component: string, version: string): Promise<boolean> {
   const entries = await readdir(join(root, 'bin', component)).catch(() => [] as string[]);
-  return entries.some((e) => (version === "" || e.startsWith(`${version}-`)) && !e.includes(".partial-"));
+  return entries.some(
+    (e) => (version === '' || e.startsWith(`${version}-`)) && !e.includes('.partial-'),
+  );
 }
 
-export async function doctorReport(cacheRoot: string, requestedVersion?: string): Promise<DoctorReport> {
+export async function doctorReport(
+  cacheRoot: string,
+  requestedVersion?: string,
+): Promise<DoctorReport> {
   const version = resolveKubernetesVersion(requestedVersion);
   await pingEngine();
   const info = await engineInfo();
@@ -42,13 +47,20 @@ export async function doctorReport(cacheRoot: string, requestedVersion?: string)
   let route: boolean | null = null;
   if (baseImage) {
     const subnet = pickFreeSubnet((await listNetworks()).flatMap((n) => n.subnets));
-    route = await internalNetworkHasDefaultRoute(BASE_IMAGE, { [LABEL_MANAGED]: 'true', 'io.ha-lab.probe': 'route' }, subnet);
+    route = await internalNetworkHasDefaultRoute(
+      BASE_IMAGE,
+      { [LABEL_MANAGED]: 'true', 'io.ha-lab.probe': 'route' },
+      subnet,
+    );
   }
   const willBuild: string[] = [];
   if (!baseImage) willBuild.push(`Debian base image ${BASE_IMAGE} (debootstrap, ~1 min)`);
-  if (!(await cached(cacheRoot, 'kubernetes', version.version))) willBuild.push(`Kubernetes ${version.version} from Go modules (~10-40 min cold)`);
-  if (!(await cached(cacheRoot, 'etcd', ETCD_VERSION))) willBuild.push(`etcd ${ETCD_VERSION} (~2-5 min cold)`);
-  if (!(await cached(cacheRoot, 'coredns', ''))) willBuild.push('CoreDNS (lean build, ~2 min cold)');
+  if (!(await cached(cacheRoot, 'kubernetes', version.version)))
+    willBuild.push(`Kubernetes ${version.version} from Go modules (~10-40 min cold)`);
+  if (!(await cached(cacheRoot, 'etcd', ETCD_VERSION)))
+    willBuild.push(`etcd ${ETCD_VERSION} (~2-5 min cold)`);
+  if (!(await cached(cacheRoot, 'coredns', '')))
+    willBuild.push('CoreDNS (lean build, ~2 min cold)');
   const disk = await freeDiskBytes(info.dockerRootDir);
   const memory = await availableMemoryBytes();
   const privilegeName = privilege ? (privilege.works ? 'privileged' : 'capabilities') : 'unknown';
@@ -64,7 +76,12 @@ export async function doctorReport(cacheRoot: string, requestedVersion?: string)
     `will build     ${willBuild.length === 0 ? 'nothing (cache is warm)' : willBuild.join('; ')}`,
   ];
   return {
-    engine: { version: info.version, apiVersion: info.apiVersion, storageDriver: info.storageDriver, liveRestore: info.liveRestore },
+    engine: {
+      version: info.version,
+      apiVersion: info.apiVersion,
+      storageDriver: info.storageDriver,
+      liveRestore: info.liveRestore,
+    },
     cgroupMode: mode,
     privilege: privilegeName,
     privilegeDetail: privilege?.detail ?? '',

@@ -2,7 +2,7 @@ import { pingEngine } from '../runtime/docker-client.js';
 import { lockLab } from './lab-lock.js';
 import { removeLabState } from './lab-state.js';
 import { type TeardownResult, removeLabResources } from './teardown.js';
-import { validateLabName } from './topology.js';
+import { validateLabName } from '../core/topology.js';
 
 /** Removes everything with the lab's label and its state; a lab that does not exist is fine. */
 export async function down(labName: string, options: { purge: boolean }): Promise<TeardownResult> {

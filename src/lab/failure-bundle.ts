@@ -5,14 +5,26 @@ import { inspectContainer } from '../runtime/node-containers.js';
 import type { NodeRunner } from '../runtime/node-runner.js';
 import type { LabContext } from './lab-context.js';
 import { writePrivateFile } from './lab-state.js';
-import { containerName } from './topology.js';
+import { containerName } from '../core/topology.js';
 
 const UNITS = ['etcd', 'keepalived', 'kubelet', 'containerd', 'halab-podnet', 'halab-preload'];
 
 async function journal(runner: NodeRunner): Promise<string> {
-  const args = ['journalctl', '--no-pager', '-o', 'short-precise', '-n', '400', ...UNITS.flatMap((u) => ['-u', u])];
-  const result = await runner.exec(args, { timeoutMs: 20_000 }).catch((e: Error) => ({ stdout: '', stderr: e.message, exitCode: -1 }));
-  const failed = await runner.exec(['systemctl', '--failed', '--no-legend', '--plain'], { timeoutMs: 10_000 }).catch(() => ({ stdout: '' }));
+  const args = [
+    'journalctl',
+    '--no-pager',
+    '-o',
+    'short-precise',
+    '-n',
+    '400',
+    ...UNITS.flatMap((u) => ['-u', u]),
+  ];
+  const result = await runner
+    .exec(args, { timeoutMs: 20_000 })
+    .catch((e: Error) => ({ stdout: '', stderr: e.message, exitCode: -1 }));
+  const failed = await runner
+    .exec(['systemctl', '--failed', '--no-legend', '--plain'], { timeoutMs: 10_000 })
+    .catch(() => ({ stdout: '' }));
   return `# failed units\n${failed.stdout}\n# journal (${UNITS.join(', ')})\n${result.stdout}${result.stderr}`;
 }
 
@@ -34,16 +46,27 @@ export async function saveFailureBundle(
   await Promise.all(
     ctx.topology.nodes.map(async (node) => {
       const runner = ctx.runners[node.name];
-      const inspect = await inspectContainer(containerName(ctx.lab, node.name)).catch(() => undefined);
-      await writePrivateFile(join(dir, `${node.name}.inspect.json`), redactSecrets(JSON.stringify(inspect ?? null, null, 2)));
+      const inspect = await inspectContainer(containerName(ctx.lab, node.name)).catch(
+        () => undefined,
+      );
+      await writePrivateFile(
+        join(dir, `${node.name}.inspect.json`),
+        redactSecrets(JSON.stringify(inspect ?? null, null, 2)),
+      );
       if (runner && inspect?.State.Running) {
-        await writePrivateFile(join(dir, `${node.name}.journal.txt`), redactSecrets(await journal(runner)));
+        await writePrivateFile(
+          join(dir, `${node.name}.journal.txt`),
+          redactSecrets(await journal(runner)),
+        );
       }
     }),
   );
   const logs = join(ctx.stateDir, 'logs');
   for (const file of await readdir(logs).catch(() => [] as string[])) {
-    await writePrivateFile(join(dir, file), redactSecrets(await readFile(join(logs, file), 'utf8')));
+    await writePrivateFile(
+      join(dir, file),
+      redactSecrets(await readFile(join(logs, file), 'utf8')),
+    );
   }
   return dir;
 }

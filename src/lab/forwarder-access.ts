@@ -5,7 +5,7 @@ import { ensureForwarder } from '../runtime/forwarder.js';
 import { kubeconfigPath } from './actions/kubeadm-actions.js';
 import { updateLabState, writePrivateFile } from './lab-state.js';
 import type { OpenLab } from './open-lab.js';
-import { API_PORT, labLabels, networkName } from './topology.js';
+import { API_PORT, labLabels, networkName } from '../core/topology.js';
 
 export function forwarderKubeconfigPath(stateDir: string): string {
   return join(stateDir, 'kubeconfig-forwarder');

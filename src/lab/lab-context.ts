@@ -3,7 +3,7 @@ import type { EtcdPki } from '../provision/pki.js';
 import type { NodeRunner } from '../runtime/node-runner.js';
 import type { Artifacts } from './artifacts/ensure-artifacts.js';
 import type { LabState } from './lab-state.js';
-import type { Topology } from './topology.js';
+import type { Topology } from '../core/topology.js';
 
 /** What every lifecycle action receives. */
 export interface LabContext {

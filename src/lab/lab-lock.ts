@@ -15,7 +15,12 @@ export async function lockLab(lab: string, command: string): Promise<() => Promi
   // not exist, so a released lock leaves nothing behind (not even for a lab that never existed).
   const target = join(root, `${lab}.lockdir`);
   try {
-    return await lockfile.lock(target, { stale: 30_000, update: 5_000, retries: 0, realpath: false });
+    return await lockfile.lock(target, {
+      stale: 30_000,
+      update: 5_000,
+      retries: 0,
+      realpath: false,
+    });
   } catch (error) {
     if ((error as { code?: string }).code === 'ELOCKED') {
       throw new UsageError(

@@ -49,7 +49,10 @@ export async function readLabState(lab: string): Promise<LabState | undefined> {
     text = await readFile(statePath(lab), 'utf8');
   } catch (error) {
     if ((error as { code?: string }).code === 'ENOENT') return undefined;
-    throw new RuntimeError('state-unreadable', `cannot read ${statePath(lab)}: ${(error as Error).message}`);
+    throw new RuntimeError(
+      'state-unreadable',
+      `cannot read ${statePath(lab)}: ${(error as Error).message}`,
+    );
   }
   try {
     const parsed = labStateSchema.safeParse(JSON.parse(text));
@@ -98,7 +101,10 @@ async function makeDirs(dir: string, mode: number): Promise<void> {
 }
 
 /** Removes the lab's state; failure bundles survive unless `purge` (no report is lost). */
-export async function removeLabState(lab: string, options: { keepBundles?: boolean } = {}): Promise<void> {
+export async function removeLabState(
+  lab: string,
+  options: { keepBundles?: boolean } = {},
+): Promise<void> {
   const dir = labStateDir(lab);
   if (!options.keepBundles) {
     await rm(dir, { recursive: true, force: true });
@@ -110,7 +116,11 @@ export async function removeLabState(lab: string, options: { keepBundles?: boole
   } catch {
     return;
   }
-  await Promise.all(entries.filter((e) => e !== 'bundles').map((e) => rm(join(dir, e), { recursive: true, force: true })));
+  await Promise.all(
+    entries
+      .filter((e) => e !== 'bundles')
+      .map((e) => rm(join(dir, e), { recursive: true, force: true })),
+  );
   if (!entries.includes('bundles')) await rm(dir, { recursive: true, force: true });
 }
 

@@ -5,14 +5,23 @@ import { UsageError } from '../core/errors.js';
 import { copyIntoContainer, imageId, saveImages } from '../runtime/image-builder.js';
 import { run } from '../runtime/node-runner.js';
 import type { OpenLab } from './open-lab.js';
-import { containerName } from './topology.js';
+import { containerName } from '../core/topology.js';
 
 /**
  * Puts a locally built image into the nodes' containerd (like `kind load docker-image`), so a
  * workload can use it with imagePullPolicy IfNotPresent/Never: nothing is ever pulled.
  */
-export async function loadImage(lab: OpenLab, image: string, nodes: string[], logFile: string): Promise<void> {
-  if (!(await imageId(image))) throw new UsageError('no-such-image', `image "${image}" is not in the local engine: build or tag it first`);
+export async function loadImage(
+  lab: OpenLab,
+  image: string,
+  nodes: string[],
+  logFile: string,
+): Promise<void> {
+  if (!(await imageId(image)))
+    throw new UsageError(
+      'no-such-image',
+      `image "${image}" is not in the local engine: build or tag it first`,
+    );
   const dir = await mkdtemp(join(tmpdir(), 'ha-lab-load-'));
   try {
     const archive = join(dir, 'image.tar');
@@ -22,7 +31,15 @@ export async function loadImage(lab: OpenLab, image: string, nodes: string[], lo
         const runner = lab.runners[node];
         if (!runner) throw new UsageError('unknown-node', `unknown node "${node}"`);
         await copyIntoContainer(containerName(lab.lab, node), archive, '/var/tmp/');
-        await run(runner, ['sh', '-ec', `ctr --namespace k8s.io images import /var/tmp/${basename(archive)} >/dev/null; rm -f /var/tmp/${basename(archive)}`], { timeoutMs: 300_000 });
+        await run(
+          runner,
+          [
+            'sh',
+            '-ec',
+            `ctr --namespace k8s.io images import /var/tmp/${basename(archive)} >/dev/null; rm -f /var/tmp/${basename(archive)}`,
+          ],
+          { timeoutMs: 300_000 },
+        );
       }),
     );
   } finally {

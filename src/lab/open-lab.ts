@@ -9,7 +9,7 @@ import type { TlsIdentity } from './clients/tls-request.js';
 import { type LabState, readLabState } from './lab-state.js';
 import { nodeRunners } from './node-access.js';
 import { loadProbeCredentials } from './pki-files.js';
-import { type Topology, buildTopology, validateLabName } from './topology.js';
+import { type Topology, buildTopology, validateLabName } from '../core/topology.js';
 
 /** A running lab as seen by chaos and the TUI: where it is and how to talk to it. */
 export interface OpenLab {
@@ -24,19 +24,33 @@ export interface OpenLab {
   apiUrl: string;
 }
 
-export async function openLab(labName: string, options: { requireReady?: boolean } = {}): Promise<OpenLab> {
+export async function openLab(
+  labName: string,
+  options: { requireReady?: boolean } = {},
+): Promise<OpenLab> {
   const lab = validateLabName(labName);
   const state = await readLabState(lab);
-  if (!state) throw new UsageError('no-such-lab', `lab "${lab}" does not exist: start it with \`ha-lab up --name ${lab}\``);
+  if (!state)
+    throw new UsageError(
+      'no-such-lab',
+      `lab "${lab}" does not exist: start it with \`ha-lab up --name ${lab}\``,
+    );
   if ((options.requireReady ?? true) && state.phase !== 'ready') {
-    throw new UsageError('lab-not-ready', `lab "${lab}" is not ready (phase ${state.phase}): run \`ha-lab up --name ${lab}\` first`);
+    throw new UsageError(
+      'lab-not-ready',
+      `lab "${lab}" is not ready (phase ${state.phase}): run \`ha-lab up --name ${lab}\` first`,
+    );
   }
   const topology = buildTopology(lab, state.subnet);
   const stateDir = labStateDir(lab);
   // A lab that is not ready (nodes only, or failed half-way) may have no kubeconfig or PKI yet;
   // heal only needs the nodes, so it gets empty identities that no API or etcd call accepts.
   const optional = <T>(read: Promise<T>): Promise<T | undefined> =>
-    options.requireReady === false ? read.catch((error: { code?: string }) => (error.code === 'ENOENT' ? undefined : Promise.reject(error))) : read;
+    options.requireReady === false
+      ? read.catch((error: { code?: string }) =>
+          error.code === 'ENOENT' ? undefined : Promise.reject(error),
+        )
+      : read;
   const kubeconfig = await optional(readFile(kubeconfigPath(stateDir), 'utf8'));
   return {
     lab,

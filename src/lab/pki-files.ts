@@ -24,7 +24,8 @@ export async function saveEtcdPki(stateDir: string, pki: EtcdPki): Promise<void>
     files[`${member}-peer.crt`] = pair.peer.certPem;
     files[`${member}-peer.key`] = pair.peer.keyPem;
   }
-  for (const [name, content] of Object.entries(files)) await writePrivateFile(join(dir, name), content);
+  for (const [name, content] of Object.entries(files))
+    await writePrivateFile(join(dir, name), content);
 }
 
 export interface ProbeCredentials {

@@ -32,7 +32,10 @@ function diskNeedBytes(needs: ResourceNeeds): number {
   if (override === undefined || override === '') return needs.diskBytes;
   const gib = Number(override);
   if (!Number.isFinite(gib) || gib < 0) {
-    throw new UsageError('invalid-env', `invalid HA_LAB_MIN_FREE_DISK_GIB "${override}": give a number of GiB, or unset it`);
+    throw new UsageError(
+      'invalid-env',
+      `invalid HA_LAB_MIN_FREE_DISK_GIB "${override}": give a number of GiB, or unset it`,
+    );
   }
   return gib * GiB;
 }
@@ -71,7 +74,9 @@ export async function ensureInotifyLimits(log: (message: string) => void): Promi
     if (!Number.isFinite(current) || current === 0 || current >= wanted) continue;
     try {
       await writeFile(path, String(wanted));
-      log(`raised fs.inotify.${name} from ${current} to ${wanted} (six systemd nodes need more than the default)`);
+      log(
+        `raised fs.inotify.${name} from ${current} to ${wanted} (six systemd nodes need more than the default)`,
+      );
     } catch {
       throw new RuntimeError(
         'inotify-limit',

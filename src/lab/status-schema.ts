@@ -35,7 +35,14 @@ export const statusSchema = z.object({
       }),
     ),
   }),
-  api: z.array(z.object({ target: z.string(), ok: z.boolean(), detail: z.string(), latencyMs: z.number().nullable() })),
+  api: z.array(
+    z.object({
+      target: z.string(),
+      ok: z.boolean(),
+      detail: z.string(),
+      latencyMs: z.number().nullable(),
+    }),
+  ),
   healthy: z.boolean(),
 });
 export type LabStatus = z.infer<typeof statusSchema>;

@@ -9,7 +9,15 @@ import { readLabState } from './lab-state.js';
 import { nodeRunners } from './node-access.js';
 import { loadProbeCredentials } from './pki-files.js';
 import type { LabStatus } from './status-schema.js';
-import { API_PORT, LABEL_LAB, LABEL_MANAGED, LABEL_NODE, buildTopology, masters, validateLabName } from './topology.js';
+import {
+  API_PORT,
+  LABEL_LAB,
+  LABEL_MANAGED,
+  LABEL_NODE,
+  buildTopology,
+  masters,
+  validateLabName,
+} from '../core/topology.js';
 import { labStateDir } from '../core/paths.js';
 import { apiBaseUrl } from './access.js';
 import { forwarderKubeconfigPath } from './forwarder-access.js';
@@ -23,12 +31,19 @@ async function systemdState(runner: NodeRunner): Promise<string> {
   }
 }
 
-async function vipHolders(runners: Record<string, NodeRunner>, names: string[], vip: string, running: Set<string>): Promise<string[]> {
+async function vipHolders(
+  runners: Record<string, NodeRunner>,
+  names: string[],
+  vip: string,
+  running: Set<string>,
+): Promise<string[]> {
   const holders = await Promise.all(
     names.map(async (name) => {
       const runner = runners[name];
       if (!runner || !running.has(name)) return undefined;
-      const r = await runner.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'], { timeoutMs: 5000 }).catch(() => undefined);
+      const r = await runner
+        .exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'], { timeoutMs: 5000 })
+        .catch(() => undefined);
       return r?.stdout.includes(` ${vip}/`) ? name : undefined;
     }),
   );
@@ -41,8 +56,20 @@ export async function labStatus(labName: string): Promise<LabStatus> {
   const state = await readLabState(lab);
   const containers = await listContainers({ [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab });
   const empty: LabStatus = {
-    schemaVersion: 1, lab, exists: false, phase: null, kubernetesVersion: null, subnet: null, vip: null, kubeconfig: null,
-    nodes: [], vipHolders: [], splitBrain: false, etcd: { leader: null, members: [] }, api: [], healthy: false,
+    schemaVersion: 1,
+    lab,
+    exists: false,
+    phase: null,
+    kubernetesVersion: null,
+    subnet: null,
+    vip: null,
+    kubeconfig: null,
+    nodes: [],
+    vipHolders: [],
+    splitBrain: false,
+    etcd: { leader: null, members: [] },
+    api: [],
+    healthy: false,
   };
   if (!state) return { ...empty, exists: containers.length > 0 };
   const topology = buildTopology(lab, state.subnet);
@@ -57,11 +84,25 @@ export async function labStatus(labName: string): Promise<LabStatus> {
   const masterNames = masters(topology).map((m) => m.name);
 
   const [systemd, holders, etcdMembers, api, readiness] = await Promise.all([
-    Promise.all(topology.nodes.map((n) => (running.has(n.name) ? systemdState(runners[n.name] as NodeRunner) : Promise.resolve('down')))),
+    Promise.all(
+      topology.nodes.map((n) =>
+        running.has(n.name) ? systemdState(runners[n.name] as NodeRunner) : Promise.resolve('down'),
+      ),
+    ),
     vipHolders(runners, masterNames, topology.vip, running),
     Promise.all(
       masters(topology).map(async (m) => {
-        if (!probe) return { name: m.name, healthy: false, isLeader: false, raftTerm: null, raftIndex: null, dbSizeBytes: null, leaderId: '', memberId: '' };
+        if (!probe)
+          return {
+            name: m.name,
+            healthy: false,
+            isLeader: false,
+            raftTerm: null,
+            raftIndex: null,
+            dbSizeBytes: null,
+            leaderId: '',
+            memberId: '',
+          };
         const [healthy, status] = await Promise.all([
           etcdHealthy(m.ip, probe).catch(() => false),
           etcdStatus(m.ip, probe).catch(() => undefined),
@@ -80,16 +121,25 @@ export async function labStatus(labName: string): Promise<LabStatus> {
     ),
     admin
       ? Promise.all(
-          [{ target: 'vip', url: apiBaseUrl(state, topology) }, ...masters(topology).map((m) => ({ target: m.name, url: `https://${m.ip}:${API_PORT}` }))].map(
-            async ({ target, url }) => {
-              try {
-                const r = await readyz(url, admin, 2000);
-                return { target, ok: r.status === 200, detail: `HTTP ${r.status}`, latencyMs: Math.round(r.latencyMs) };
-              } catch (error) {
-                return { target, ok: false, detail: errorCode(error), latencyMs: null };
-              }
-            },
-          ),
+          [
+            { target: 'vip', url: apiBaseUrl(state, topology) },
+            ...masters(topology).map((m) => ({
+              target: m.name,
+              url: `https://${m.ip}:${API_PORT}`,
+            })),
+          ].map(async ({ target, url }) => {
+            try {
+              const r = await readyz(url, admin, 2000);
+              return {
+                target,
+                ok: r.status === 200,
+                detail: `HTTP ${r.status}`,
+                latencyMs: Math.round(r.latencyMs),
+              };
+            } catch (error) {
+              return { target, ok: false, detail: errorCode(error), latencyMs: null };
+            }
+          }),
         )
       : Promise.resolve([]),
     admin
@@ -121,19 +171,31 @@ export async function labStatus(labName: string): Promise<LabStatus> {
     kubernetesVersion: state.kubernetesVersion,
     subnet: state.subnet,
     vip: topology.vip,
-    kubeconfig: kubeconfig ? (state.accessMode === 'forwarder' ? forwarderKubeconfigPath(stateDir) : kubeconfigFile) : null,
+    kubeconfig: kubeconfig
+      ? state.accessMode === 'forwarder'
+        ? forwarderKubeconfigPath(stateDir)
+        : kubeconfigFile
+      : null,
     nodes,
     vipHolders: holders,
     splitBrain: holders.length > 1,
     etcd: { leader, members: etcdMembers.map(({ leaderId: _l, memberId: _m, ...rest }) => rest) },
     api,
-    healthy: state.phase === 'nodes-running' ? nodes.every((n) => n.systemd === 'running') : healthy,
+    healthy:
+      state.phase === 'nodes-running' ? nodes.every((n) => n.systemd === 'running') : healthy,
   };
 }
 
 function parseReadiness(body: string): Record<string, string> {
-  const list = JSON.parse(body) as { items: { metadata: { name: string }; status: { conditions?: { type: string; status: string }[] } }[] };
+  const list = JSON.parse(body) as {
+    items: {
+      metadata: { name: string };
+      status: { conditions?: { type: string; status: string }[] };
+    }[];
+  };
   const out: Record<string, string> = {};
-  for (const item of list.items) out[item.metadata.name] = item.status.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
+  for (const item of list.items)
+    out[item.metadata.name] =
+      item.status.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
   return out;
 }

@@ -22,13 +22,18 @@ export function cidrsOverlap(a: string, b: string): boolean {
 /** Candidates in 172.30.0.0/16 then 172.29.0.0/16: rarely used by Docker's default pools. */
 export function candidateSubnets(): string[] {
   const out: string[] = [];
-  for (const second of [30, 29]) for (let third = 0; third < 256; third++) out.push(`172.${second}.${third}.0/24`);
+  for (const second of [30, 29])
+    for (let third = 0; third < 256; third++) out.push(`172.${second}.${third}.0/24`);
   return out;
 }
 
 export function pickFreeSubnet(taken: string[]): string {
   const free = candidateSubnets().find((c) => !taken.some((t) => cidrsOverlap(c, t)));
-  if (!free) throw new UsageError('no-free-subnet', 'no free /24 left in 172.29/16 or 172.30/16: pass --subnet with a free /24');
+  if (!free)
+    throw new UsageError(
+      'no-free-subnet',
+      'no free /24 left in 172.29/16 or 172.30/16: pass --subnet with a free /24',
+    );
   return free;
 }
 

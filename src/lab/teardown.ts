@@ -1,6 +1,11 @@
-import { listContainers, listVolumes, removeContainer, removeVolume } from '../runtime/node-containers.js';
+import {
+  listContainers,
+  listVolumes,
+  removeContainer,
+  removeVolume,
+} from '../runtime/node-containers.js';
 import { listNetworks, removeNetwork } from '../runtime/networks.js';
-import { LABEL_LAB, LABEL_MANAGED } from './topology.js';
+import { LABEL_LAB, LABEL_MANAGED } from '../core/topology.js';
 
 export interface TeardownResult {
   containers: number;
@@ -16,7 +21,9 @@ export async function removeLabResources(lab: string): Promise<TeardownResult> {
   const labels = { [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab };
   const containers = await listContainers(labels);
   await Promise.all(containers.map((c) => removeContainer(c.name)));
-  const networks = (await listNetworks()).filter((n) => n.labels[LABEL_MANAGED] === 'true' && n.labels[LABEL_LAB] === lab);
+  const networks = (await listNetworks()).filter(
+    (n) => n.labels[LABEL_MANAGED] === 'true' && n.labels[LABEL_LAB] === lab,
+  );
   for (const network of networks) await removeNetwork(network.name);
   const volumes = await listVolumes(labels);
   await Promise.all(volumes.map((v) => removeVolume(v)));
@@ -26,7 +33,9 @@ export async function removeLabResources(lab: string): Promise<TeardownResult> {
 /** Every lab that has resources in the engine (users' labs and test labs alike). */
 export async function listLabNames(): Promise<string[]> {
   const containers = await listContainers({ [LABEL_MANAGED]: 'true' });
-  const names = new Set(containers.map((c) => c.labels[LABEL_LAB]).filter((n): n is string => Boolean(n)));
+  const names = new Set(
+    containers.map((c) => c.labels[LABEL_LAB]).filter((n): n is string => Boolean(n)),
+  );
   for (const network of await listNetworks()) {
     const lab = network.labels[LABEL_LAB];
     if (network.labels[LABEL_MANAGED] === 'true' && lab) names.add(lab);

@@ -16,12 +16,26 @@ import { enableForwarder } from './forwarder-access.js';
 import { openLab } from './open-lab.js';
 import type { LabContext } from './lab-context.js';
 import { lockLab } from './lab-lock.js';
-import { type LabState, ensureStateDir, readLabState, removeLabState, writeLabState } from './lab-state.js';
+import {
+  type LabState,
+  ensureStateDir,
+  readLabState,
+  removeLabState,
+  writeLabState,
+} from './lab-state.js';
 import { nodeRunners } from './node-access.js';
 import { checkResources, ensureInotifyLimits, resourceNeeds } from './preflight.js';
 import { assertSubnetFree, pickFreeSubnet } from './subnets.js';
 import { removeLabResources } from './teardown.js';
-import { LABEL_LAB, LABEL_MANAGED, buildTopology, labLabels, networkName, parseSubnet, validateLabName } from './topology.js';
+import {
+  LABEL_LAB,
+  LABEL_MANAGED,
+  buildTopology,
+  labLabels,
+  networkName,
+  parseSubnet,
+  validateLabName,
+} from '../core/topology.js';
 import { resolveKubernetesVersion } from './versions.js';
 
 export interface UpOptions {
@@ -54,14 +68,19 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const version = resolveKubernetesVersion(options.kubernetesVersion);
   if (options.subnet !== undefined) parseSubnet(options.subnet);
   await pingEngine();
-  await ensureInotifyLimits((message) => options.events({ kind: 'log', at: Date.now(), level: 'info', message }));
+  await ensureInotifyLimits((message) =>
+    options.events({ kind: 'log', at: Date.now(), level: 'info', message }),
+  );
   const unlock = await lockLab(lab, 'up');
   try {
     const existing = await readLabState(lab);
     const containers = await listContainers({ [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab });
     if (existing && containers.length > 0) return await resume(existing, containers, options);
     if (!existing && containers.length > 0) {
-      throw new UsageError('lab-exists', `lab "${lab}" has containers but no state: run \`ha-lab down --name ${lab}\` first`);
+      throw new UsageError(
+        'lab-exists',
+        `lab "${lab}" has containers but no state: run \`ha-lab down --name ${lab}\` first`,
+      );
     }
     if (existing) await removeLabState(lab);
     return await create(lab, version.version, options);
@@ -70,7 +89,11 @@ export async function up(options: UpOptions): Promise<UpResult> {
   }
 }
 
-async function create(lab: string, kubernetesVersion: string, options: UpOptions): Promise<UpResult> {
+async function create(
+  lab: string,
+  kubernetesVersion: string,
+  options: UpOptions,
+): Promise<UpResult> {
   const info = await engineInfo();
   await checkResources(info.dockerRootDir, resourceNeeds(false));
   let subnet: string;
@@ -91,7 +114,10 @@ async function create(lab: string, kubernetesVersion: string, options: UpOptions
   let ctx: LabContext | undefined;
   try {
     const artifacts = await runStep(options, 'artifacts', () =>
-      ensureArtifacts({ version: resolveKubernetesVersion(kubernetesVersion), source: options.artifactSource }, artifactCtx),
+      ensureArtifacts(
+        { version: resolveKubernetesVersion(kubernetesVersion), source: options.artifactSource },
+        artifactCtx,
+      ),
     );
     const privileged = await privilegedWorks(BASE_IMAGE);
     const state: LabState = {
@@ -153,7 +179,12 @@ async function create(lab: string, kubernetesVersion: string, options: UpOptions
 async function claimSubnet(lab: string, requested: string | undefined): Promise<string> {
   const taken: { name: string; subnet: string }[] = [];
   for (let attempt = 0; attempt < 10; attempt++) {
-    const networks = [...(await listNetworks()).flatMap((n) => n.subnets.map((subnet) => ({ name: n.name, subnet }))), ...taken];
+    const networks = [
+      ...(await listNetworks()).flatMap((n) =>
+        n.subnets.map((subnet) => ({ name: n.name, subnet })),
+      ),
+      ...taken,
+    ];
     let subnet: string;
     if (requested !== undefined) {
       subnet = parseSubnet(requested).cidr;
@@ -163,7 +194,13 @@ async function claimSubnet(lab: string, requested: string | undefined): Promise<
     }
     const t = buildTopology(lab, subnet);
     try {
-      await createInternalNetwork({ name: networkName(lab), subnet: t.subnet, ipRange: t.ipRange, gateway: t.gateway, labels: labLabels(lab) });
+      await createInternalNetwork({
+        name: networkName(lab),
+        subnet: t.subnet,
+        ipRange: t.ipRange,
+        gateway: t.gateway,
+        labels: labLabels(lab),
+      });
       return subnet;
     } catch (error) {
       const overlap = /overlaps/i.test((error as Error).message);
@@ -172,7 +209,10 @@ async function claimSubnet(lab: string, requested: string | undefined): Promise<
       taken.push({ name: 'a network created meanwhile', subnet });
     }
   }
-  throw new UsageError('no-free-subnet', 'could not claim a free subnet after 10 attempts: pass --subnet with a free /24');
+  throw new UsageError(
+    'no-free-subnet',
+    'could not claim a free subnet after 10 attempts: pass --subnet with a free /24',
+  );
 }
 
 async function runStep<T>(options: UpOptions, phase: string, step: () => Promise<T>): Promise<T> {
@@ -184,25 +224,49 @@ async function runStep<T>(options: UpOptions, phase: string, step: () => Promise
     return result;
   } catch (error) {
     if (!options.signal?.aborted) {
-      const message = error instanceof HaLabError ? error.message : (error as Error).message?.split('\n')[0] ?? String(error);
+      const message =
+        error instanceof HaLabError
+          ? error.message
+          : ((error as Error).message?.split('\n')[0] ?? String(error));
       options.events({ kind: 'phase-failed', at: Date.now(), phase, message });
     }
     throw error;
   }
 }
 
-async function handleFailure(lab: string, ctx: LabContext | undefined, error: unknown, options: UpOptions): Promise<void> {
+async function handleFailure(
+  lab: string,
+  ctx: LabContext | undefined,
+  error: unknown,
+  options: UpOptions,
+): Promise<void> {
   const interrupted = options.signal?.aborted === true;
   if (ctx && !interrupted) {
     const bundle = await saveFailureBundle(ctx, error).catch(() => undefined);
-    if (bundle) options.events({ kind: 'log', at: Date.now(), level: 'warn', message: `log bundle saved: ${bundle}` });
+    if (bundle)
+      options.events({
+        kind: 'log',
+        at: Date.now(),
+        level: 'warn',
+        message: `log bundle saved: ${bundle}`,
+      });
   }
   if (options.keep) {
     if (ctx) await ctx.saveState({ phase: 'failed' }).catch(() => undefined);
-    options.events({ kind: 'log', at: Date.now(), level: 'warn', message: `--keep: lab "${lab}" left as it is; remove it with \`ha-lab down --name ${lab}\`` });
+    options.events({
+      kind: 'log',
+      at: Date.now(),
+      level: 'warn',
+      message: `--keep: lab "${lab}" left as it is; remove it with \`ha-lab down --name ${lab}\``,
+    });
     return;
   }
-  options.events({ kind: 'log', at: Date.now(), level: 'info', message: `removing the half-made lab "${lab}"` });
+  options.events({
+    kind: 'log',
+    at: Date.now(),
+    level: 'info',
+    message: `removing the half-made lab "${lab}"`,
+  });
   await removeLabResources(lab).catch(() => undefined);
   await removeLabState(lab, { keepBundles: true }).catch(() => undefined);
 }
@@ -214,11 +278,20 @@ async function resume(
   options: UpOptions,
 ): Promise<UpResult> {
   const allRunning = containers.length === 6 && containers.every((c) => c.state === 'running');
-  if (allRunning && (state.phase === 'ready' || (options.nodesOnly && state.phase === 'nodes-running'))) {
-    throw new UsageError('lab-exists', `lab "${state.lab}" is already up: see \`ha-lab status --name ${state.lab}\`, or \`ha-lab down --name ${state.lab}\` first`);
+  if (
+    allRunning &&
+    (state.phase === 'ready' || (options.nodesOnly && state.phase === 'nodes-running'))
+  ) {
+    throw new UsageError(
+      'lab-exists',
+      `lab "${state.lab}" is already up: see \`ha-lab status --name ${state.lab}\`, or \`ha-lab down --name ${state.lab}\` first`,
+    );
   }
   if (state.phase !== 'ready' && state.phase !== 'nodes-running') {
-    throw new UsageError('lab-incomplete', `lab "${state.lab}" was left half-made (phase ${state.phase}): run \`ha-lab down --name ${state.lab}\`, then \`ha-lab up\``);
+    throw new UsageError(
+      'lab-incomplete',
+      `lab "${state.lab}" was left half-made (phase ${state.phase}): run \`ha-lab down --name ${state.lab}\`, then \`ha-lab up\``,
+    );
   }
   const topology = buildTopology(state.lab, state.subnet);
   const context: LabContext = {
@@ -234,7 +307,10 @@ async function resume(
       await writeLabState(context.state);
     },
   };
-  await runActions([createNodes, waitForSystemd, ...(state.phase === 'ready' ? haResumeActions() : [])], context);
+  await runActions(
+    [createNodes, waitForSystemd, ...(state.phase === 'ready' ? haResumeActions() : [])],
+    context,
+  );
   if (state.phase === 'nodes-running' && !options.nodesOnly) {
     // A nodes-only lab asked for the full cluster: provision it on the running nodes.
     await context.saveState({ phase: 'provisioning' });

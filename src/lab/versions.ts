@@ -30,7 +30,10 @@ export function resolveKubernetesVersion(input: string | undefined): KubernetesV
   const raw = (input ?? DEFAULT_KUBERNETES_VERSION).trim().replace(/^v/, '');
   const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(raw);
   if (!match) {
-    throw new UsageError('invalid-kubernetes-version', `invalid --kubernetes-version "${input}": use a version such as 1.36 or v1.35.4`);
+    throw new UsageError(
+      'invalid-kubernetes-version',
+      `invalid --kubernetes-version "${input}": use a version such as 1.36 or v1.35.4`,
+    );
   }
   const major = Number(match[1]);
   const minor = Number(match[2]);
@@ -41,7 +44,8 @@ export function resolveKubernetesVersion(input: string | undefined): KubernetesV
     );
   }
   const version = match[3] !== undefined ? `v${raw}` : KNOWN_KUBERNETES_PATCHES[`1.${minor}`];
-  if (!version) throw new UsageError('unsupported-kubernetes-version', `no known patch release of 1.${minor}`);
+  if (!version)
+    throw new UsageError('unsupported-kubernetes-version', `no known patch release of 1.${minor}`);
   const patch = Number(version.split('.')[2]);
   return { version, major, minor, patch };
 }
@@ -77,4 +81,8 @@ export const KUBERNETES_COMMANDS = [
   'kube-proxy',
 ] as const;
 
-export const CONTROL_PLANE_COMMANDS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const;
+export const CONTROL_PLANE_COMMANDS = [
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+] as const;

@@ -4,7 +4,7 @@ import {
   masters,
   type NodeSpec,
   type Topology,
-} from '../lab/topology.js';
+} from '../core/topology.js';
 
 /** Where each master keeps etcd's own TLS files. */
 export const ETCD_PKI_DIR = '/etc/etcd/pki';

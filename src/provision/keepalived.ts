@@ -1,4 +1,4 @@
-import { API_PORT, masters, type NodeSpec, type Topology } from '../lab/topology.js';
+import { API_PORT, masters, type NodeSpec, type Topology } from '../core/topology.js';
 
 export const KEEPALIVED_CONF_PATH = '/etc/keepalived/keepalived.conf';
 export const KEEPALIVED_CHECK_SCRIPT_PATH = '/etc/keepalived/check_apiserver.sh';

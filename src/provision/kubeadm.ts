@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { UsageError } from '../core/errors.js';
-import { API_PORT, masters, type NodeSpec, type Topology } from '../lab/topology.js';
+import { API_PORT, masters, type NodeSpec, type Topology } from '../core/topology.js';
 import {
   APISERVER_ETCD_CLIENT_CERT,
   APISERVER_ETCD_CLIENT_KEY,

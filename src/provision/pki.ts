@@ -1,7 +1,7 @@
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
-import { masters, type NodeSpec, type Topology } from '../lab/topology.js';
+import { masters, type NodeSpec, type Topology } from '../core/topology.js';
 
 /** A certificate and its private key, both PEM. */
 export interface CertPair {

@@ -1,4 +1,4 @@
-import { VXLAN_ID, VXLAN_PORT, type NodeSpec, type Topology } from '../lab/topology.js';
+import { VXLAN_ID, VXLAN_PORT, type NodeSpec, type Topology } from '../core/topology.js';
 import { CNI_CONF_DIR } from './containerd.js';
 
 export const CNI_NETWORK_NAME = 'halab';

@@ -22,7 +22,9 @@ export async function pingEngine(timeoutMs = 5000): Promise<void> {
   try {
     await withTimeout('the Docker engine ping', timeoutMs, () => docker().ping());
   } catch (error) {
-    throw new RuntimeError('no-engine', `${NO_ENGINE_MESSAGE} (${engineAddress()})`, { cause: error });
+    throw new RuntimeError('no-engine', `${NO_ENGINE_MESSAGE} (${engineAddress()})`, {
+      cause: error,
+    });
   }
 }
 

@@ -23,7 +23,10 @@ export class DockerExecRunner implements NodeRunner {
     if (options.input !== undefined) {
       const encoded = Buffer.from(options.input).toString('base64');
       if (encoded.length > MAX_INPUT_BYTES * 1.4) {
-        throw new RuntimeError('input-too-large', `${this.node}: input for ${command[0]} is too large`);
+        throw new RuntimeError(
+          'input-too-large',
+          `${this.node}: input for ${command[0]} is too large`,
+        );
       }
       env.push(`HALAB_STDIN=${encoded}`);
       cmd = ['sh', '-c', 'printf %s "$HALAB_STDIN" | base64 -d | "$@"', 'sh', ...command];
@@ -31,7 +34,12 @@ export class DockerExecRunner implements NodeRunner {
     const timeoutMs = options.timeoutMs ?? 120_000;
     return engineCall(`exec on ${this.node}`, async () => {
       const container = docker().getContainer(this.containerName);
-      const exec = await container.exec({ Cmd: cmd, Env: env, AttachStdout: true, AttachStderr: true });
+      const exec = await container.exec({
+        Cmd: cmd,
+        Env: env,
+        AttachStdout: true,
+        AttachStderr: true,
+      });
       const stream = await exec.start({ hijack: true, stdin: false });
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];

@@ -13,14 +13,28 @@ export async function watchContainerEvents(
   labels: Record<string, string>,
   onEvent: (event: ContainerEvent) => void,
 ): Promise<{ close(): void; ended: Promise<void> }> {
-  const filters = { type: ['container'], label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
-  const stream = (await docker().getEvents({ filters: JSON.stringify(filters) } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
+  const filters = {
+    type: ['container'],
+    label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+  };
+  const stream = (await docker().getEvents({
+    filters: JSON.stringify(filters),
+  } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
   const lines = createInterface({ input: stream });
   lines.on('line', (line) => {
     try {
-      const e = JSON.parse(line) as { Action?: string; timeNano?: number; Actor?: { Attributes?: Record<string, string> } };
+      const e = JSON.parse(line) as {
+        Action?: string;
+        timeNano?: number;
+        Actor?: { Attributes?: Record<string, string> };
+      };
       const attrs = e.Actor?.Attributes ?? {};
-      onEvent({ at: e.timeNano ? Math.round(e.timeNano / 1e6) : Date.now(), action: e.Action ?? '', name: attrs.name ?? '', labels: attrs });
+      onEvent({
+        at: e.timeNano ? Math.round(e.timeNano / 1e6) : Date.now(),
+        action: e.Action ?? '',
+        name: attrs.name ?? '',
+        labels: attrs,
+      });
     } catch {
       // partial or non-JSON line: ignore
     }

@@ -47,7 +47,10 @@ export function cgroupMode(info: EngineInfo): CgroupMode {
  * Tries `--privileged` with a throwaway container. Hosts whose capability bounding set lacks
  * CAP_SYS_RESOURCE refuse it ("unable to apply caps"); there the explicit set is used.
  */
-export async function privilegedWorks(image: string, labels: Record<string, string> = {}): Promise<{ works: boolean; detail: string }> {
+export async function privilegedWorks(
+  image: string,
+  labels: Record<string, string> = {},
+): Promise<{ works: boolean; detail: string }> {
   const container = await engineCall('privilege check', () =>
     docker().createContainer({
       Image: image,

@@ -12,8 +12,14 @@ export interface LineStream {
  * A long-running command in a node whose stdout is read line by line (e.g. `ip monitor
  * address`): one stream per node instead of one `docker exec` per sample.
  */
-export async function streamLines(containerName: string, command: string[], onLine: (line: string) => void): Promise<LineStream> {
-  const exec = await docker().getContainer(containerName).exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
+export async function streamLines(
+  containerName: string,
+  command: string[],
+  onLine: (line: string) => void,
+): Promise<LineStream> {
+  const exec = await docker()
+    .getContainer(containerName)
+    .exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
   const out = new PassThrough();
   const err = new PassThrough();

@@ -21,14 +21,24 @@ export async function ensureForwarder(spec: ForwarderSpec): Promise<number> {
   if (existing) return existing;
   if (!(await inspectNetwork(spec.accessNetwork))) {
     await engineCall('creating the access network', () =>
-      docker().createNetwork({ Name: spec.accessNetwork, Driver: 'bridge', Internal: false, Labels: spec.labels, CheckDuplicate: true }),
+      docker().createNetwork({
+        Name: spec.accessNetwork,
+        Driver: 'bridge',
+        Internal: false,
+        Labels: spec.labels,
+        CheckDuplicate: true,
+      }),
     );
   }
   await engineCall('starting the API forwarder', async () => {
     const container = await docker().createContainer({
       name: spec.name,
       Image: spec.image,
-      Entrypoint: ['socat', `TCP-LISTEN:${spec.targetPort},fork,reuseaddr`, `TCP:${spec.target}:${spec.targetPort}`],
+      Entrypoint: [
+        'socat',
+        `TCP-LISTEN:${spec.targetPort},fork,reuseaddr`,
+        `TCP:${spec.target}:${spec.targetPort}`,
+      ],
       Labels: spec.labels,
       ExposedPorts: { [`${spec.targetPort}/tcp`]: {} },
       HostConfig: {

@@ -23,7 +23,11 @@ function execaOptions(options: HostCommandOptions) {
 }
 
 /** Runs a program on the host; a failure becomes one line naming the command and its log. */
-export async function runHost(file: string, args: string[], options: HostCommandOptions = {}): Promise<string> {
+export async function runHost(
+  file: string,
+  args: string[],
+  options: HostCommandOptions = {},
+): Promise<string> {
   const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   try {
     const child = execa(file, args, { ...execaOptions(options), all: true, reject: false });
@@ -32,11 +36,22 @@ export async function runHost(file: string, args: string[], options: HostCommand
       child.all?.pipe(log, { end: false });
     }
     const result = await child;
-    if (result.isCanceled) throw options.signal?.reason ?? new RuntimeError('canceled', `${file} was canceled`);
+    if (result.isCanceled)
+      throw options.signal?.reason ?? new RuntimeError('canceled', `${file} was canceled`);
     if (result.exitCode !== 0 || result.failed) {
-      const where = options.logFile ? `; see ${options.logFile}` : `: ${String(result.all ?? '').split('\n').slice(-3).join(' | ')}`;
-      const why = result.timedOut ? 'timed out' : `exited ${result.exitCode ?? result.signal ?? 'abnormally'}`;
-      throw new RuntimeError('host-command-failed', `\`${file} ${args.slice(0, 3).join(' ')}\` ${why}${where}`);
+      const where = options.logFile
+        ? `; see ${options.logFile}`
+        : `: ${String(result.all ?? '')
+            .split('\n')
+            .slice(-3)
+            .join(' | ')}`;
+      const why = result.timedOut
+        ? 'timed out'
+        : `exited ${result.exitCode ?? result.signal ?? 'abnormally'}`;
+      throw new RuntimeError(
+        'host-command-failed',
+        `\`${file} ${args.slice(0, 3).join(' ')}\` ${why}${where}`,
+      );
     }
     return result.stdout;
   } finally {
@@ -45,7 +60,11 @@ export async function runHost(file: string, args: string[], options: HostCommand
 }
 
 /** Like runHost but returns the exit code instead of failing (for probes such as "does X work"). */
-export async function tryHost(file: string, args: string[], options: HostCommandOptions = {}): Promise<{ exitCode: number; output: string }> {
+export async function tryHost(
+  file: string,
+  args: string[],
+  options: HostCommandOptions = {},
+): Promise<{ exitCode: number; output: string }> {
   const result = await execa(file, args, {
     ...execaOptions({ ...options, timeoutMs: options.timeoutMs ?? 60_000 }),
     all: true,

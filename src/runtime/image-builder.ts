@@ -16,7 +16,9 @@ export interface ImageBuild {
 
 export async function imageLabels(tag: string): Promise<Record<string, string> | undefined> {
   try {
-    const info = await engineCall(`inspecting image ${tag}`, () => docker().getImage(tag).inspect());
+    const info = await engineCall(`inspecting image ${tag}`, () =>
+      docker().getImage(tag).inspect(),
+    );
     return (info.Config?.Labels as Record<string, string> | null) ?? {};
   } catch (error) {
     if (isNotFound(error)) return undefined;
@@ -39,10 +41,19 @@ export async function buildImage(build: ImageBuild): Promise<void> {
   for (const [k, v] of Object.entries(build.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
   args.push(build.contextDir);
   // The classic builder needs no buildx plugin and no registry for its front end.
-  await runHost('docker', args, { logFile: build.logFile, signal: build.signal, env: { DOCKER_BUILDKIT: '0' } });
+  await runHost('docker', args, {
+    logFile: build.logFile,
+    signal: build.signal,
+    env: { DOCKER_BUILDKIT: '0' },
+  });
 }
 
-export async function saveImages(tags: string[], outFile: string, logFile: string, signal?: AbortSignal): Promise<void> {
+export async function saveImages(
+  tags: string[],
+  outFile: string,
+  logFile: string,
+  signal?: AbortSignal,
+): Promise<void> {
   await runHost('docker', ['save', '-o', outFile, ...tags], { logFile, signal });
 }
 
@@ -55,11 +66,24 @@ export async function removeImage(tag: string): Promise<void> {
 }
 
 /** Pulls debian:SUITE where the engine can pull, else debootstraps and imports it. */
-export async function ensureBaseImage(ref: string, suite: string, mirror: string, logFile: string, signal?: AbortSignal): Promise<void> {
-  await runHost('bash', [join(repoRoot(), 'scripts', 'make-base-image.sh'), ref, suite, mirror], { logFile, signal });
+export async function ensureBaseImage(
+  ref: string,
+  suite: string,
+  mirror: string,
+  logFile: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  await runHost('bash', [join(repoRoot(), 'scripts', 'make-base-image.sh'), ref, suite, mirror], {
+    logFile,
+    signal,
+  });
 }
 
 /** Copies a host file into a container (docker cp), e.g. an image archive to import. */
-export async function copyIntoContainer(container: string, hostPath: string, containerDir: string): Promise<void> {
+export async function copyIntoContainer(
+  container: string,
+  hostPath: string,
+  containerDir: string,
+): Promise<void> {
   await runHost('docker', ['cp', hostPath, `${container}:${containerDir}`]);
 }

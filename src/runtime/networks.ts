@@ -34,16 +34,33 @@ export async function createInternalNetwork(spec: InternalNetworkSpec): Promise<
       Internal: true,
       CheckDuplicate: true,
       Labels: spec.labels,
-      IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet, IPRange: spec.ipRange, Gateway: spec.gateway }] },
+      IPAM: {
+        Driver: 'default',
+        Config: [{ Subnet: spec.subnet, IPRange: spec.ipRange, Gateway: spec.gateway }],
+      },
     }),
   );
 }
 
-export async function inspectNetwork(name: string): Promise<{ internal: boolean; subnet: string | undefined; labels: Record<string, string> } | undefined> {
+export async function inspectNetwork(
+  name: string,
+): Promise<
+  { internal: boolean; subnet: string | undefined; labels: Record<string, string> } | undefined
+> {
   try {
-    const info = await engineCall(`inspecting network ${name}`, () => docker().getNetwork(name).inspect());
-    const typed = info as { Internal?: boolean; IPAM?: { Config?: { Subnet?: string }[] }; Labels?: Record<string, string> };
-    return { internal: Boolean(typed.Internal), subnet: typed.IPAM?.Config?.[0]?.Subnet, labels: typed.Labels ?? {} };
+    const info = await engineCall(`inspecting network ${name}`, () =>
+      docker().getNetwork(name).inspect(),
+    );
+    const typed = info as {
+      Internal?: boolean;
+      IPAM?: { Config?: { Subnet?: string }[] };
+      Labels?: Record<string, string>;
+    };
+    return {
+      internal: Boolean(typed.Internal),
+      subnet: typed.IPAM?.Config?.[0]?.Subnet,
+      labels: typed.Labels ?? {},
+    };
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;

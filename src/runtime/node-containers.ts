@@ -91,7 +91,9 @@ export interface ContainerSummary {
 
 export async function listContainers(labels: Record<string, string>): Promise<ContainerSummary[]> {
   const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
-  const list = await engineCall('listing containers', () => docker().listContainers({ all: true, filters }));
+  const list = await engineCall('listing containers', () =>
+    docker().listContainers({ all: true, filters }),
+  );
   return list.map((c) => ({
     name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
     id: c.Id,
@@ -100,7 +102,9 @@ export async function listContainers(labels: Record<string, string>): Promise<Co
   }));
 }
 
-export async function inspectContainer(name: string): Promise<Docker.ContainerInspectInfo | undefined> {
+export async function inspectContainer(
+  name: string,
+): Promise<Docker.ContainerInspectInfo | undefined> {
   try {
     return await engineCall(`inspecting ${name}`, () => docker().getContainer(name).inspect());
   } catch (error) {
@@ -111,7 +115,9 @@ export async function inspectContainer(name: string): Promise<Docker.ContainerIn
 
 export async function removeContainer(name: string): Promise<void> {
   try {
-    await engineCall(`removing ${name}`, () => docker().getContainer(name).remove({ force: true, v: true }));
+    await engineCall(`removing ${name}`, () =>
+      docker().getContainer(name).remove({ force: true, v: true }),
+    );
   } catch (error) {
     if (!isNotFound(error) && (error as { statusCode?: number }).statusCode !== 409) throw error;
   }
@@ -120,7 +126,11 @@ export async function removeContainer(name: string): Promise<void> {
 export type ContainerAction = 'start' | 'stop' | 'kill' | 'pause' | 'unpause' | 'restart';
 
 /** Lifecycle actions used by `up` (restart stopped nodes) and by the chaos faults. */
-export async function containerAction(name: string, action: ContainerAction, stopTimeoutS = 10): Promise<void> {
+export async function containerAction(
+  name: string,
+  action: ContainerAction,
+  stopTimeoutS = 10,
+): Promise<void> {
   await engineCall(`${action} ${name}`, async () => {
     const container = docker().getContainer(name);
     switch (action) {

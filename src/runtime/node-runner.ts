@@ -40,7 +40,11 @@ export async function run(
   return result.stdout;
 }
 
-export async function runShell(runner: NodeRunner, script: string, options?: ExecOptions): Promise<string> {
+export async function runShell(
+  runner: NodeRunner,
+  script: string,
+  options?: ExecOptions,
+): Promise<string> {
   return run(runner, ['bash', '-ec', script], options);
 }
 
@@ -56,7 +60,14 @@ export async function writeNodeFile(
   const octal = mode.toString(8).padStart(4, '0');
   await run(
     runner,
-    ['sh', '-ec', `mkdir -p -m ${dirMode} "$1" && umask 077 && cat > "$2.tmp" && chmod ${octal} "$2.tmp" && mv "$2.tmp" "$2"`, 'sh', dir, path],
+    [
+      'sh',
+      '-ec',
+      `mkdir -p -m ${dirMode} "$1" && umask 077 && cat > "$2.tmp" && chmod ${octal} "$2.tmp" && mv "$2.tmp" "$2"`,
+      'sh',
+      dir,
+      path,
+    ],
     { input: content },
   );
 }

@@ -5,13 +5,28 @@ import { createInternalNetwork, removeNetwork } from './networks.js';
  * Does a container on an --internal network get a default route? Engines differ (host-notes):
  * ha-lab sets every address explicitly either way; doctor reports which case applies.
  */
-export async function internalNetworkHasDefaultRoute(image: string, labels: Record<string, string>, subnet: string): Promise<boolean> {
+export async function internalNetworkHasDefaultRoute(
+  image: string,
+  labels: Record<string, string>,
+  subnet: string,
+): Promise<boolean> {
   const network = `ha-lab-doctor-${process.pid}`;
   const [a, b, c] = subnet.split('.');
-  await createInternalNetwork({ name: network, subnet, ipRange: subnet, gateway: `${a}.${b}.${c}.1`, labels });
+  await createInternalNetwork({
+    name: network,
+    subnet,
+    ipRange: subnet,
+    gateway: `${a}.${b}.${c}.1`,
+    labels,
+  });
   try {
     const container = await engineCall('route probe', () =>
-      docker().createContainer({ Image: image, Entrypoint: ['cat', '/proc/net/route'], Labels: labels, HostConfig: { NetworkMode: network } }),
+      docker().createContainer({
+        Image: image,
+        Entrypoint: ['cat', '/proc/net/route'],
+        Labels: labels,
+        HostConfig: { NetworkMode: network },
+      }),
     );
     try {
       await container.start();

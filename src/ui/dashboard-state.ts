@@ -13,7 +13,7 @@ import type {
   VipSample,
   WriteSample,
 } from '../chaos/history.js';
-import type { Role } from '../lab/topology.js';
+import type { Role } from '../core/topology.js';
 import { addSample, type AvailabilityBucket } from './availability-series.js';
 import { formatDuration } from './format.js';
 

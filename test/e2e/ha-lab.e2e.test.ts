@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusSchema, type LabStatus } from '../../src/lab/status-schema.js';
 import { createEtcdPki } from '../../src/provision/pki.js';
-import { buildTopology } from '../../src/lab/topology.js';
+import { buildTopology } from '../../src/core/topology.js';
 import { ROOT, haLab, testLabName } from '../support/cli.js';
 import { leftovers } from '../support/leftovers.js';
 
@@ -15,20 +15,33 @@ import { leftovers } from '../support/leftovers.js';
  * the kill-master0 scenario that proves failover, and `down` leaving nothing behind.
  */
 const lab = testLabName('e2e');
-const stateDir = join(process.env.XDG_STATE_HOME ?? join(process.env.HOME ?? '/root', '.local', 'state'), 'ha-lab', lab);
+const stateDir = join(
+  process.env.XDG_STATE_HOME ?? join(process.env.HOME ?? '/root', '.local', 'state'),
+  'ha-lab',
+  lab,
+);
 let status: LabStatus;
 let kubeconfig: string;
 
 async function kubectlPath(): Promise<string> {
-  const { stdout } = await execa('bash', ['-c', 'ls -d ~/.cache/ha-lab/bin/kubernetes/v1.36.3-*/ | head -n1']);
+  const { stdout } = await execa('bash', [
+    '-c',
+    'ls -d ~/.cache/ha-lab/bin/kubernetes/v1.36.3-*/ | head -n1',
+  ]);
   return join(stdout.trim(), 'kubectl');
 }
 
 async function kubectl(args: string[], timeoutMs = 60_000) {
-  return execa(await kubectlPath(), ['--kubeconfig', kubeconfig, ...args], { reject: false, timeout: timeoutMs });
+  return execa(await kubectlPath(), ['--kubeconfig', kubeconfig, ...args], {
+    reject: false,
+    timeout: timeoutMs,
+  });
 }
 
-function tlsGet(url: string, options: { ca: string; cert?: string; key?: string }): Promise<number> {
+function tlsGet(
+  url: string,
+  options: { ca: string; cert?: string; key?: string },
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(url, { ...options, agent: false, timeout: 5000 }, (res) => {
       res.resume();
@@ -57,7 +70,12 @@ describe('a full HA lab brought up by `ha-lab up`', () => {
 
   it('has six Ready nodes seen through the VIP', () => {
     expect(status.nodes.map((n) => [n.name, n.container, n.systemd, n.ready])).toEqual(
-      ['master-0', 'master-1', 'master-2', 'worker-0', 'worker-1', 'worker-2'].map((n) => [n, 'running', 'running', 'True']),
+      ['master-0', 'master-1', 'master-2', 'worker-0', 'worker-1', 'worker-2'].map((n) => [
+        n,
+        'running',
+        'running',
+        'True',
+      ]),
     );
     expect(status.api.find((a) => a.target === 'vip')?.ok).toBe(true);
   });
@@ -71,9 +89,19 @@ describe('a full HA lab brought up by `ha-lab up`', () => {
     expect(status.etcd.members.filter((m) => m.healthy)).toHaveLength(3);
     expect(status.etcd.members.filter((m) => m.isLeader)).toHaveLength(1);
     const health = await haLab([
-      'exec', '--name', lab, 'master-1', '--', 'etcdctl', '--endpoints=https://127.0.0.1:2379',
-      '--cacert=/etc/kubernetes/pki/etcd/ca.crt', '--cert=/etc/kubernetes/pki/apiserver-etcd-client.crt',
-      '--key=/etc/kubernetes/pki/apiserver-etcd-client.key', 'endpoint', 'health', '--cluster',
+      'exec',
+      '--name',
+      lab,
+      'master-1',
+      '--',
+      'etcdctl',
+      '--endpoints=https://127.0.0.1:2379',
+      '--cacert=/etc/kubernetes/pki/etcd/ca.crt',
+      '--cert=/etc/kubernetes/pki/apiserver-etcd-client.crt',
+      '--key=/etc/kubernetes/pki/apiserver-etcd-client.key',
+      'endpoint',
+      'health',
+      '--cluster',
     ]);
     expect(health.exitCode, health.stderr).toBe(0);
     expect(health.stdout.match(/is healthy/g)).toHaveLength(3);
@@ -84,10 +112,18 @@ describe('a full HA lab brought up by `ha-lab up`', () => {
     const ip = status.nodes.find((n) => n.name === 'master-0')?.ip;
     await expect(tlsGet(`https://${ip}:2379/health`, { ca })).rejects.toThrow();
     const foreign = await createEtcdPki(buildTopology('foreign', '10.99.0.0/24'));
-    await expect(tlsGet(`https://${ip}:2379/health`, { ca, cert: foreign.probeClient.certPem, key: foreign.probeClient.keyPem })).rejects.toThrow();
+    await expect(
+      tlsGet(`https://${ip}:2379/health`, {
+        ca,
+        cert: foreign.probeClient.certPem,
+        key: foreign.probeClient.keyPem,
+      }),
+    ).rejects.toThrow();
     const probeCert = await readFile(join(stateDir, 'pki', 'etcd', 'probe-client.crt'), 'utf8');
     const probeKey = await readFile(join(stateDir, 'pki', 'etcd', 'probe-client.key'), 'utf8');
-    expect(await tlsGet(`https://${ip}:2379/health`, { ca, cert: probeCert, key: probeKey })).toBe(200);
+    expect(await tlsGet(`https://${ip}:2379/health`, { ca, cert: probeCert, key: probeKey })).toBe(
+      200,
+    );
   });
 
   it('keeps the kubeconfig and keys 0600 in 0700 directories', async () => {
@@ -105,8 +141,24 @@ describe('a full HA lab brought up by `ha-lab up`', () => {
     const nodes = await kubectl(['get', 'nodes', '-o', 'name']);
     expect(nodes.exitCode, nodes.stderr).toBe(0);
     expect(nodes.stdout.trim().split('\n')).toHaveLength(6);
-    const anonymous = await execa('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', '-H', 'Content-Type: application/json',
-      '-d', '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"anon"}}', `https://${status.vip}:6443/api/v1/namespaces/default/configmaps`], { reject: false });
+    const anonymous = await execa(
+      'curl',
+      [
+        '-sk',
+        '-o',
+        '/dev/null',
+        '-w',
+        '%{http_code}',
+        '-X',
+        'POST',
+        '-H',
+        'Content-Type: application/json',
+        '-d',
+        '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"anon"}}',
+        `https://${status.vip}:6443/api/v1/namespaces/default/configmaps`,
+      ],
+      { reject: false },
+    );
     expect(['401', '403']).toContain(anonymous.stdout);
   });
 
@@ -116,17 +168,38 @@ describe('a full HA lab brought up by `ha-lab up`', () => {
     const path = forwarded.stdout.trim();
     expect(await readFile(path, 'utf8')).toMatch(/server: https:\/\/127\.0\.0\.1:\d+/);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
-    const nodes = await execa(await kubectlPath(), ['--kubeconfig', path, 'get', 'nodes', '-o', 'name'], { reject: false });
+    const nodes = await execa(
+      await kubectlPath(),
+      ['--kubeconfig', path, 'get', 'nodes', '-o', 'name'],
+      { reject: false },
+    );
     expect(nodes.exitCode, nodes.stderr).toBe(0);
     expect(nodes.stdout.trim().split('\n')).toHaveLength(6);
   });
 
   it('runs a Deployment of a locally built image on the workers, with cluster DNS and the API Service', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'probe-app-'));
-    await execa('go', ['build', '-trimpath', '-o', join(dir, 'probe-app'), '.'], { cwd: join(ROOT, 'go', 'probe-app'), env: { CGO_ENABLED: '0' } });
-    await execa('bash', ['-c', `printf 'FROM scratch\\nCOPY probe-app /probe-app\\nENTRYPOINT ["/probe-app"]\\n' > ${dir}/Dockerfile`]);
-    await execa('docker', ['build', '-q', '-t', 'ha-lab/probe-app:e2e', '--label', 'io.ha-lab.managed=true', dir], { env: { DOCKER_BUILDKIT: '0' } });
-    const load = await haLab(['load-image', 'ha-lab/probe-app:e2e', '--name', lab, '--nodes', 'worker-0,worker-1,worker-2']);
+    await execa('go', ['build', '-trimpath', '-o', join(dir, 'probe-app'), '.'], {
+      cwd: join(ROOT, 'go', 'probe-app'),
+      env: { CGO_ENABLED: '0' },
+    });
+    await execa('bash', [
+      '-c',
+      `printf 'FROM scratch\\nCOPY probe-app /probe-app\\nENTRYPOINT ["/probe-app"]\\n' > ${dir}/Dockerfile`,
+    ]);
+    await execa(
+      'docker',
+      ['build', '-q', '-t', 'ha-lab/probe-app:e2e', '--label', 'io.ha-lab.managed=true', dir],
+      { env: { DOCKER_BUILDKIT: '0' } },
+    );
+    const load = await haLab([
+      'load-image',
+      'ha-lab/probe-app:e2e',
+      '--name',
+      lab,
+      '--nodes',
+      'worker-0,worker-1,worker-2',
+    ]);
     expect(load.exitCode, load.stderr).toBe(0);
     const manifest = `apiVersion: apps/v1
 kind: Deployment
@@ -140,12 +213,31 @@ spec:
       containers:
         - { name: app, image: ha-lab/probe-app:e2e, imagePullPolicy: Never }
 `;
-    const apply = await execa(await kubectlPath(), ['--kubeconfig', kubeconfig, 'apply', '-f', '-'], { input: manifest, reject: false });
+    const apply = await execa(
+      await kubectlPath(),
+      ['--kubeconfig', kubeconfig, 'apply', '-f', '-'],
+      { input: manifest, reject: false },
+    );
     expect(apply.exitCode, apply.stderr).toBe(0);
-    const rollout = await kubectl(['rollout', 'status', 'deployment/probe-app', '--timeout=180s'], 200_000);
+    const rollout = await kubectl(
+      ['rollout', 'status', 'deployment/probe-app', '--timeout=180s'],
+      200_000,
+    );
     expect(rollout.exitCode, rollout.stderr).toBe(0);
-    const pods = await kubectl(['get', 'pods', '-l', 'app=probe-app', '-o', 'jsonpath={range .items[*]}{.spec.nodeName}{"\\n"}{end}']);
-    expect(pods.stdout.trim().split('\n').every((n) => n.startsWith('worker-'))).toBe(true);
+    const pods = await kubectl([
+      'get',
+      'pods',
+      '-l',
+      'app=probe-app',
+      '-o',
+      'jsonpath={range .items[*]}{.spec.nodeName}{"\\n"}{end}',
+    ]);
+    expect(
+      pods.stdout
+        .trim()
+        .split('\n')
+        .every((n) => n.startsWith('worker-')),
+    ).toBe(true);
     let logs = '';
     for (let i = 0; i < 20 && !(logs.includes('dns: OK') && logs.includes('api: OK')); i++) {
       await new Promise((r) => setTimeout(r, 3000));
@@ -157,13 +249,29 @@ spec:
 
   it('proves failover with the kill-master0 scenario (exit 0 and a passing report)', async () => {
     const reportDir = await mkdtemp(join(tmpdir(), 'kill-master0-'));
-    const run = await haLab(['scenario', 'run', 'kill-master0', '--name', lab, '--report-dir', reportDir], { timeoutMs: 600_000 });
+    const run = await haLab(
+      ['scenario', 'run', 'kill-master0', '--name', lab, '--report-dir', reportDir],
+      { timeoutMs: 600_000 },
+    );
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
-    const report = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as { passed: boolean; verdicts: { check: string; passed: boolean }[] };
+    const report = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as {
+      passed: boolean;
+      verdicts: { check: string; passed: boolean }[];
+    };
     expect(report.passed).toBe(true);
-    expect(report.verdicts.map((v) => v.check)).toEqual(expect.arrayContaining(['vipFailover', 'apiUnavailable', 'noLostWrites', 'etcdQuorum', 'rejoin']));
+    expect(report.verdicts.map((v) => v.check)).toEqual(
+      expect.arrayContaining([
+        'vipFailover',
+        'apiUnavailable',
+        'noLostWrites',
+        'etcdQuorum',
+        'rejoin',
+      ]),
+    );
     expect(await readFile(join(reportDir, 'junit.xml'), 'utf8')).toContain('<testsuite');
-    const after = statusSchema.parse(JSON.parse((await haLab(['status', '--name', lab, '--json'])).stdout));
+    const after = statusSchema.parse(
+      JSON.parse((await haLab(['status', '--name', lab, '--json'])).stdout),
+    );
     expect(after.vipHolders).toHaveLength(1);
     expect(after.nodes.every((n) => n.ready === 'True')).toBe(true);
   });
@@ -182,19 +290,35 @@ spec:
       }
       throw new Error(`screen never showed ${what}:\n${last}`);
     };
-    const row = (s: string, node: string) => s.split('\n').find((l) => l.includes(` ${node} `)) ?? '';
-    const holder = statusSchema.parse(JSON.parse((await haLab(['status', '--name', lab, '--json'])).stdout)).vipHolders[0] ?? 'master-0';
-    await tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', `node ${ROOT}dist/cli/main.js tui --name ${lab}`);
+    const row = (s: string, node: string) =>
+      s.split('\n').find((l) => l.includes(` ${node} `)) ?? '';
+    const holder =
+      statusSchema.parse(JSON.parse((await haLab(['status', '--name', lab, '--json'])).stdout))
+        .vipHolders[0] ?? 'master-0';
+    await tmux(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '100',
+      '-y',
+      '30',
+      `node ${ROOT}dist/cli/main.js tui --name ${lab}`,
+    );
     try {
       await waitScreen(`${holder} with the VIP`, (s) => row(s, holder).includes('★'), 30_000);
-      for (let i = 0; i < Number(holder.split('-')[1]); i++) await tmux('send-keys', '-t', session, 'j');
+      for (let i = 0; i < Number(holder.split('-')[1]); i++)
+        await tmux('send-keys', '-t', session, 'j');
       await tmux('send-keys', '-t', session, 'K');
       await waitScreen('the kill confirmation', (s) => /Kill .*\?/.test(s), 5000);
       await tmux('send-keys', '-t', session, 'y');
       const started = Date.now();
       const after = await waitScreen(
         `${holder} down and the VIP elsewhere`,
-        (s) => /EXITED|DOWN/.test(row(s, holder)) && ['master-0', 'master-1', 'master-2'].some((m) => m !== holder && row(s, m).includes('★')),
+        (s) =>
+          /EXITED|DOWN/.test(row(s, holder)) &&
+          ['master-0', 'master-1', 'master-2'].some((m) => m !== holder && row(s, m).includes('★')),
         15_000,
       );
       expect(Date.now() - started).toBeLessThan(15_000);
@@ -202,7 +326,14 @@ spec:
       await tmux('send-keys', '-t', session, 'R');
       await waitScreen('the restore confirmation', (s) => /[Rr]estore.*\?/.test(s), 5000);
       await tmux('send-keys', '-t', session, 'y');
-      await waitScreen(`${holder} back and Ready`, (s) => /running\s+running/.test(row(s, holder)) && /Ready/.test(row(s, holder)) && /follower|leader/.test(row(s, holder)), 120_000);
+      await waitScreen(
+        `${holder} back and Ready`,
+        (s) =>
+          /running\s+running/.test(row(s, holder)) &&
+          /Ready/.test(row(s, holder)) &&
+          /follower|leader/.test(row(s, holder)),
+        120_000,
+      );
       await tmux('send-keys', '-t', session, 'q');
     } finally {
       await tmux('kill-session', '-t', session);

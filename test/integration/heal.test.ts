@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalPath, readJournal } from '../../src/chaos/faults/fault-journal.js';
-import { containerName } from '../../src/lab/topology.js';
+import { containerName } from '../../src/core/topology.js';
 import { haLab, testLabName } from '../support/cli.js';
 import { leftovers } from '../support/leftovers.js';
 
@@ -33,12 +33,17 @@ async function pauseWorker(): Promise<void> {
 
 describe('ha-lab heal on a nodes-only lab', () => {
   beforeAll(async () => {
-    const up = await haLab(['up', '--name', lab, '--nodes-only', '--no-tui'], { env, timeoutMs: 240_000 });
+    const up = await haLab(['up', '--name', lab, '--nodes-only', '--no-tui'], {
+      env,
+      timeoutMs: 240_000,
+    });
     expect(up.exitCode, up.stderr).toBe(0);
   });
 
   afterAll(async () => {
-    await worker().unpause().catch(() => undefined);
+    await worker()
+      .unpause()
+      .catch(() => undefined);
     const down = await haLab(['down', '--name', lab, '--purge'], { env, timeoutMs: 120_000 });
     expect(down.exitCode, down.stderr).toBe(0);
     expect(await leftovers(lab)).toEqual({ containers: 0, networks: 0, volumes: 0 });
@@ -46,7 +51,9 @@ describe('ha-lab heal on a nodes-only lab', () => {
   });
 
   it('unpauses a node a killed run left paused and empties the fault journal', async () => {
-    expect(JSON.parse(await readFile(join(stateRoot, lab, 'state.json'), 'utf8'))).toMatchObject({ phase: 'nodes-running' });
+    expect(JSON.parse(await readFile(join(stateRoot, lab, 'state.json'), 'utf8'))).toMatchObject({
+      phase: 'nodes-running',
+    });
     const stateDir = join(stateRoot, lab);
     // What a run killed with -9 right after applying its fault leaves behind.
     await writeFile(

@@ -15,11 +15,20 @@ const stateRoot = await mkdtemp(join(tmpdir(), 'ha-lab-interrupt-'));
 const env = { HA_LAB_STATE_DIR: stateRoot };
 const made: string[] = [];
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 const NOTHING = { containers: 0, networks: 0, volumes: 0 };
 
 /** Starts `up`, sends `signal` when `<phase>: started` is printed, and waits for the exit. */
-async function interruptUp(lab: string, phase: string, signal: 'SIGINT' | 'SIGTERM', extra: string[] = []) {
+async function interruptUp(
+  lab: string,
+  phase: string,
+  signal: 'SIGINT' | 'SIGTERM',
+  extra: string[] = [],
+) {
   made.push(lab);
   const child = execa('node', [CLI, 'up', '--nodes-only', '--no-tui', '--name', lab, ...extra], {
     reject: false,
@@ -55,29 +64,35 @@ describe('interrupting `up --nodes-only`', () => {
     { phase, signal: 'SIGTERM' as const, exitCode: 143 },
   ]);
 
-  it.each(cases)('removes the half-made lab and exits $exitCode on $signal during $phase', async ({ phase, signal, exitCode }) => {
-    const lab = testLabName('it');
-    const result = await interruptUp(lab, phase, signal);
-    expect(result.sent, result.stderr).toBe(true);
-    expect(result.exitCode, result.stderr).toBe(exitCode);
-    expect(result.stderr).toContain(`interrupted by ${signal}`);
-    expect(result.stderr).not.toMatch(/^\s+at /m);
-    expect(await leftovers(lab)).toEqual(NOTHING);
-    expect(await exists(join(stateRoot, lab))).toBe(false);
-  });
+  it.each(cases)(
+    'removes the half-made lab and exits $exitCode on $signal during $phase',
+    async ({ phase, signal, exitCode }) => {
+      const lab = testLabName('it');
+      const result = await interruptUp(lab, phase, signal);
+      expect(result.sent, result.stderr).toBe(true);
+      expect(result.exitCode, result.stderr).toBe(exitCode);
+      expect(result.stderr).toContain(`interrupted by ${signal}`);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(await leftovers(lab)).toEqual(NOTHING);
+      expect(await exists(join(stateRoot, lab))).toBe(false);
+    },
+  );
 
   it.each([
     { phase: 'nodes', signal: 'SIGINT' as const, exitCode: 130 },
     { phase: 'systemd', signal: 'SIGTERM' as const, exitCode: 143 },
-  ])('keeps the half-made lab with --keep on $signal during $phase', async ({ phase, signal, exitCode }) => {
-    const lab = testLabName('it');
-    const result = await interruptUp(lab, phase, signal, ['--keep']);
-    expect(result.sent, result.stderr).toBe(true);
-    expect(result.exitCode, result.stderr).toBe(exitCode);
-    expect(result.stderr).toContain(`ha-lab down --name ${lab}`);
-    const left = await leftovers(lab);
-    expect(left.networks).toBe(1);
-    expect(left.containers).toBeGreaterThan(0);
-    expect(await exists(join(stateRoot, lab, 'state.json'))).toBe(true);
-  });
+  ])(
+    'keeps the half-made lab with --keep on $signal during $phase',
+    async ({ phase, signal, exitCode }) => {
+      const lab = testLabName('it');
+      const result = await interruptUp(lab, phase, signal, ['--keep']);
+      expect(result.sent, result.stderr).toBe(true);
+      expect(result.exitCode, result.stderr).toBe(exitCode);
+      expect(result.stderr).toContain(`ha-lab down --name ${lab}`);
+      const left = await leftovers(lab);
+      expect(left.networks).toBe(1);
+      expect(left.containers).toBeGreaterThan(0);
+      expect(await exists(join(stateRoot, lab, 'state.json'))).toBe(true);
+    },
+  );
 });

@@ -21,7 +21,7 @@ import {
   findNode,
   labLabels,
   networkName,
-} from '../../src/lab/topology.js';
+} from '../../src/core/topology.js';
 import { pickFreeSubnet } from '../../src/lab/subnets.js';
 import { docker } from '../../src/runtime/docker-client.js';
 import { DockerExecRunner } from '../../src/runtime/docker-exec-runner.js';

@@ -11,7 +11,7 @@ import { expectationsInputSchema, loadScenarioFile } from '../../src/chaos/scena
 import { saveFailureBundle } from '../../src/lab/failure-bundle.js';
 import { nodeRunners } from '../../src/lab/node-access.js';
 import { newBootstrapToken, newCertificateKey } from '../../src/lab/secrets.js';
-import { LABEL_LAB, LABEL_MANAGED, buildTopology, networkName } from '../../src/lab/topology.js';
+import { LABEL_LAB, LABEL_MANAGED, buildTopology, networkName } from '../../src/core/topology.js';
 import { REDACTED, redactSecrets } from '../../src/provision/redact.js';
 import { createEtcdPki } from '../../src/provision/pki.js';
 import { run } from '../../src/runtime/node-runner.js';
@@ -35,7 +35,9 @@ const keys = [
   ec.privateKey.export({ type: 'sec1', format: 'pem' }).toString(),
 ];
 /** The body lines of each key: none of them may survive redaction. */
-const keyBodies = keys.flatMap((k) => k.split('\n').filter((l) => l.length > 0 && !l.startsWith('-----')));
+const keyBodies = keys.flatMap((k) =>
+  k.split('\n').filter((l) => l.length > 0 && !l.startsWith('-----')),
+);
 
 /** kubeadm init output as it really looks, with every secret it prints. */
 const kubeadmInitLog = [
@@ -96,7 +98,10 @@ describe('what a nodes-only lab writes', () => {
 
   beforeAll(async () => {
     await mkdir(stateRoot, { recursive: true });
-    const up = await haLab(['up', '--name', lab, '--nodes-only', '--no-tui'], { env, timeoutMs: 240_000 });
+    const up = await haLab(['up', '--name', lab, '--nodes-only', '--no-tui'], {
+      env,
+      timeoutMs: 240_000,
+    });
     expect(up.exitCode, up.stderr).toBe(0);
   });
 
@@ -113,13 +118,20 @@ describe('what a nodes-only lab writes', () => {
     expect(info.Labels).toMatchObject({ [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab });
   });
 
-  async function bundleWithSecrets(label: string, plant: (stateDir: string, runners: ReturnType<typeof nodeRunners>) => Promise<void>) {
-    const state = JSON.parse(await readFile(join(stateRoot, lab, 'state.json'), 'utf8')) as { subnet: string };
+  async function bundleWithSecrets(
+    label: string,
+    plant: (stateDir: string, runners: ReturnType<typeof nodeRunners>) => Promise<void>,
+  ) {
+    const state = JSON.parse(await readFile(join(stateRoot, lab, 'state.json'), 'utf8')) as {
+      subnet: string;
+    };
     const topology = buildTopology(lab, state.subnet);
     const stateDir = join(stateRoot, lab);
     const runners = nodeRunners(topology);
     await plant(stateDir, runners);
-    const error = new Error(`kubeadm join --token ${token} --certificate-key ${certificateKey} failed:\n${keys[0]}`);
+    const error = new Error(
+      `kubeadm join --token ${token} --certificate-key ${certificateKey} failed:\n${keys[0]}`,
+    );
     return saveFailureBundle({ lab, topology, runners, stateDir }, error, label);
   }
 
@@ -129,10 +141,18 @@ describe('what a nodes-only lab writes', () => {
       await writeFile(join(stateDir, 'logs', 'kubeadm-init-master-0.log'), kubeadmInitLog);
     });
     const files = await filesUnder(bundle);
-    expect(files.map((f) => f.slice(bundle.length + 1))).toEqual(expect.arrayContaining(['error.txt', 'kubeadm-init-master-0.log', 'master-0.journal.txt', 'master-0.inspect.json']));
+    expect(files.map((f) => f.slice(bundle.length + 1))).toEqual(
+      expect.arrayContaining([
+        'error.txt',
+        'kubeadm-init-master-0.log',
+        'master-0.journal.txt',
+        'master-0.inspect.json',
+      ]),
+    );
     for (const file of files) expectNoSecrets(await readFile(file, 'utf8'), file);
     // The secrets were there to be removed, not absent.
-    for (const file of ['error.txt', 'kubeadm-init-master-0.log']) expect(await readFile(join(bundle, file), 'utf8'), file).toContain(REDACTED);
+    for (const file of ['error.txt', 'kubeadm-init-master-0.log'])
+      expect(await readFile(join(bundle, file), 'utf8'), file).toContain(REDACTED);
   });
 
   // Known leak: redactSecrets finds kubeadm's "Using certificate key:" only when the key follows
@@ -140,7 +160,17 @@ describe('what a nodes-only lab writes', () => {
   it('keeps the certificate key kubeadm prints out of the node journals in a bundle', async () => {
     const bundle = await bundleWithSecrets('journal', async (_stateDir, runners) => {
       // Printed by a unit the bundle collects (etcd), as kubeadm's own output would be.
-      await run(runners['master-0']!, ['systemd-run', '--unit=etcd', '--wait', '--quiet', 'sh', '-c', 'printf "%s\\n" "$1"', 'sh', kubeadmInitLog]);
+      await run(runners['master-0']!, [
+        'systemd-run',
+        '--unit=etcd',
+        '--wait',
+        '--quiet',
+        'sh',
+        '-c',
+        'printf "%s\\n" "$1"',
+        'sh',
+        kubeadmInitLog,
+      ]);
     });
     const journal = await readFile(join(bundle, 'master-0.journal.txt'), 'utf8');
     expect(journal).toContain(REDACTED);
@@ -151,11 +181,24 @@ describe('what a nodes-only lab writes', () => {
 describe('scenario reports', () => {
   it('carry no private key or bootstrap token', async () => {
     const scenario = await loadScenarioFile(join(ROOT, 'scenarios', 'kill-master0.yaml'));
-    const fixture = JSON.parse(await readFile(join(ROOT, 'test', 'fixtures', 'histories', 'kill-master0-recovers.json'), 'utf8')) as { history: History; expect: unknown };
+    const fixture = JSON.parse(
+      await readFile(
+        join(ROOT, 'test', 'fixtures', 'histories', 'kill-master0-recovers.json'),
+        'utf8',
+      ),
+    ) as { history: History; expect: unknown };
     const verdicts = runChecks(fixture.history, expectationsInputSchema.parse(fixture.expect));
     const dir = await mkdtemp(join(tmpdir(), 'ha-lab-report-'));
     try {
-      const report = buildReport({ labName: 'it-report', scenario, verdicts, history: fixture.history, interrupted: false, startedAt: fixture.history.startedAt, endedAt: fixture.history.endedAt });
+      const report = buildReport({
+        labName: 'it-report',
+        scenario,
+        verdicts,
+        history: fixture.history,
+        interrupted: false,
+        startedAt: fixture.history.startedAt,
+        endedAt: fixture.history.endedAt,
+      });
       const paths = await writeReport(dir, report);
       for (const path of Object.values(paths)) expectNoSecrets(await readFile(path, 'utf8'), path);
     } finally {

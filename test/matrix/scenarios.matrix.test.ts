@@ -37,9 +37,16 @@ describe('the scenario matrix on one lab', () => {
   for (const scenario of SCENARIOS) {
     it(`passes ${scenario}`, async () => {
       const dir = await mkdtemp(join(tmpdir(), `mx-${scenario}-`));
-      const run = await haLab(['scenario', 'run', scenario, '--name', lab, '--report-dir', dir], { timeoutMs: 900_000 });
-      const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as { passed: boolean; verdicts: { check: string; passed: boolean; summary: string }[] };
-      const failed = report.verdicts.filter((v) => !v.passed).map((v) => `${v.check}: ${v.summary}`);
+      const run = await haLab(['scenario', 'run', scenario, '--name', lab, '--report-dir', dir], {
+        timeoutMs: 900_000,
+      });
+      const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as {
+        passed: boolean;
+        verdicts: { check: string; passed: boolean; summary: string }[];
+      };
+      const failed = report.verdicts
+        .filter((v) => !v.passed)
+        .map((v) => `${v.check}: ${v.summary}`);
       expect(failed, run.stderr).toEqual([]);
       expect(report.passed).toBe(true);
       expect(run.exitCode).toBe(0);

@@ -12,7 +12,10 @@ export interface CliResult {
 }
 
 /** Runs the built CLI exactly as a user would, with a deadline. */
-export async function haLab(args: string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
+export async function haLab(
+  args: string[],
+  options: { timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   const started = Date.now();
   const result = await execa('node', [CLI, ...args], {
     reject: false,
@@ -20,7 +23,12 @@ export async function haLab(args: string[], options: { timeoutMs?: number; env?:
     env: { ...options.env, CI: 'true' },
     stdin: 'ignore',
   });
-  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr), durationMs: Date.now() - started };
+  return {
+    exitCode: result.exitCode ?? -1,
+    stdout: String(result.stdout),
+    stderr: String(result.stderr),
+    durationMs: Date.now() - started,
+  };
 }
 
 /** A lab name of the tests' own, never one a user brought up. */

@@ -1,7 +1,9 @@
 import Docker from 'dockerode';
 
 /** Everything still carrying a lab's label: containers, networks, volumes. */
-export async function leftovers(lab: string): Promise<{ containers: number; networks: number; volumes: number }> {
+export async function leftovers(
+  lab: string,
+): Promise<{ containers: number; networks: number; volumes: number }> {
   const docker = new Docker();
   const filters = { label: [`io.ha-lab.lab=${lab}`] };
   const [containers, networks, volumes] = await Promise.all([
@@ -9,5 +11,9 @@ export async function leftovers(lab: string): Promise<{ containers: number; netw
     docker.listNetworks({ filters }),
     docker.listVolumes({ filters }),
   ]);
-  return { containers: containers.length, networks: networks.length, volumes: volumes.Volumes?.length ?? 0 };
+  return {
+    containers: containers.length,
+    networks: networks.length,
+    volumes: volumes.Volumes?.length ?? 0,
+  };
 }

@@ -25,7 +25,9 @@ export function journalPath(stateDir: string): string {
 
 export async function readJournal(stateDir: string): Promise<JournalEntry[]> {
   try {
-    const parsed = journalSchema.safeParse(JSON.parse(await readFile(journalPath(stateDir), 'utf8')));
+    const parsed = journalSchema.safeParse(
+      JSON.parse(await readFile(journalPath(stateDir), 'utf8')),
+    );
     return parsed.success ? parsed.data.entries : [];
   } catch {
     return [];
@@ -35,7 +37,10 @@ export async function readJournal(stateDir: string): Promise<JournalEntry[]> {
 let queue: Promise<unknown> = Promise.resolve();
 
 /** Serialised read-modify-write with an atomic rename: concurrent undos never lose an entry. */
-export function updateJournal(stateDir: string, change: (entries: JournalEntry[]) => JournalEntry[]): Promise<void> {
+export function updateJournal(
+  stateDir: string,
+  change: (entries: JournalEntry[]) => JournalEntry[],
+): Promise<void> {
   const next = queue.then(async () => {
     const entries = change(await readJournal(stateDir));
     const tmp = `${journalPath(stateDir)}.tmp-${process.pid}`;
@@ -46,14 +51,29 @@ export function updateJournal(stateDir: string, change: (entries: JournalEntry[]
   return next;
 }
 
-export function recordApplying(stateDir: string, entry: Omit<JournalEntry, 'state'>): Promise<void> {
-  return updateJournal(stateDir, (entries) => [...entries.filter((e) => !(e.id === entry.id && e.runId === entry.runId && e.node === entry.node)), { ...entry, state: 'applying' }]);
+export function recordApplying(
+  stateDir: string,
+  entry: Omit<JournalEntry, 'state'>,
+): Promise<void> {
+  return updateJournal(stateDir, (entries) => [
+    ...entries.filter(
+      (e) => !(e.id === entry.id && e.runId === entry.runId && e.node === entry.node),
+    ),
+    { ...entry, state: 'applying' },
+  ]);
 }
 
-export function markEntry(stateDir: string, key: Pick<JournalEntry, 'id' | 'runId' | 'node'>, state: JournalEntry['state'], message?: string): Promise<void> {
+export function markEntry(
+  stateDir: string,
+  key: Pick<JournalEntry, 'id' | 'runId' | 'node'>,
+  state: JournalEntry['state'],
+  message?: string,
+): Promise<void> {
   return updateJournal(stateDir, (entries) =>
     entries.map((e) =>
-      e.id === key.id && e.runId === key.runId && e.node === key.node ? { ...e, state, ...(message ? { message } : {}) } : e,
+      e.id === key.id && e.runId === key.runId && e.node === key.node
+        ? { ...e, state, ...(message ? { message } : {}) }
+        : e,
     ),
   );
 }

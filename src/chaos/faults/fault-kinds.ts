@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import type { OpenLab } from '../../lab/open-lab.js';
-import { containerName } from '../../lab/topology.js';
+import { containerName } from '../../core/topology.js';
 import { containerAction, inspectContainer } from '../../runtime/node-containers.js';
 import { type NodeRunner, run } from '../../runtime/node-runner.js';
 
@@ -73,7 +73,11 @@ arptables -A OUTPUT -j DROP`,
   async undo(lab, spec) {
     await ensureRunning(lab, spec.node);
     // ha-lab is the only user of arptables in a node, so flushing it is the exact undo.
-    await run(runnerOf(lab, spec.node), ['bash', '-ec', `arptables -F\n${removeTaggedRules(PARTITION_TAG)}`]);
+    await run(runnerOf(lab, spec.node), [
+      'bash',
+      '-ec',
+      `arptables -F\n${removeTaggedRules(PARTITION_TAG)}`,
+    ]);
   },
 };
 
@@ -111,7 +115,11 @@ const serviceStop: FaultKind = {
     const runner = runnerOf(lab, spec.node);
     if (service === 'kube-apiserver') {
       // A static pod: kubelet stops it when its manifest leaves the directory (inotify).
-      await run(runner, ['sh', '-ec', `mkdir -p ${PARKED} && mv ${MANIFESTS}/kube-apiserver.yaml ${PARKED}/`]);
+      await run(runner, [
+        'sh',
+        '-ec',
+        `mkdir -p ${PARKED} && mv ${MANIFESTS}/kube-apiserver.yaml ${PARKED}/`,
+      ]);
       return;
     }
     await run(runner, ['systemctl', 'stop', SYSTEMD_UNITS[service] ?? service]);
@@ -121,7 +129,11 @@ const serviceStop: FaultKind = {
     await ensureRunning(lab, spec.node);
     const runner = runnerOf(lab, spec.node);
     if (service === 'kube-apiserver') {
-      await run(runner, ['sh', '-ec', `if [ -f ${PARKED}/kube-apiserver.yaml ]; then mv ${PARKED}/kube-apiserver.yaml ${MANIFESTS}/; fi`]);
+      await run(runner, [
+        'sh',
+        '-ec',
+        `if [ -f ${PARKED}/kube-apiserver.yaml ]; then mv ${PARKED}/kube-apiserver.yaml ${MANIFESTS}/; fi`,
+      ]);
       return;
     }
     await run(runner, ['systemctl', 'start', SYSTEMD_UNITS[service] ?? service]);
@@ -160,6 +172,10 @@ export const FAULTS: Record<string, FaultKind> = {
 
 export function faultKind(name: string): FaultKind {
   const kind = FAULTS[name];
-  if (!kind) throw new UsageError('unknown-fault', `unknown fault "${name}": use one of ${Object.keys(FAULTS).join(', ')}`);
+  if (!kind)
+    throw new UsageError(
+      'unknown-fault',
+      `unknown fault "${name}": use one of ${Object.keys(FAULTS).join(', ')}`,
+    );
   return kind;
 }

@@ -21,13 +21,28 @@ export const UNDO_TIME_LIMIT_MS = 60_000;
  * before it is applied; the undo runs under its own time limit, is idempotent, and records
  * whether it worked.
  */
-export async function injectFault(lab: OpenLab, request: FaultRequest, onRecord: (record: FaultRecord) => void): Promise<Undo> {
+export async function injectFault(
+  lab: OpenLab,
+  request: FaultRequest,
+  onRecord: (record: FaultRecord) => void,
+): Promise<Undo> {
   const kind = faultKind(request.fault);
   const key = { id: request.id, runId: request.runId, node: request.node };
   const spec = { fault: request.fault, node: request.node, service: request.service };
-  await recordApplying(lab.stateDir, { ...key, fault: request.fault, ...(request.service ? { service: request.service } : {}), appliedAt: Date.now() });
+  await recordApplying(lab.stateDir, {
+    ...key,
+    fault: request.fault,
+    ...(request.service ? { service: request.service } : {}),
+    appliedAt: Date.now(),
+  });
   const target = request.service ? `${request.node}/${request.service}` : request.node;
-  const base = { type: 'fault' as const, id: request.id, fault: request.fault, target: request.node, ...(request.service ? { service: request.service } : {}) };
+  const base = {
+    type: 'fault' as const,
+    id: request.id,
+    fault: request.fault,
+    target: request.node,
+    ...(request.service ? { service: request.service } : {}),
+  };
   // The fault's time is when it was issued: a SIGKILL takes effect before the call returns.
   const issuedAt = Date.now();
   await kind.apply(lab, spec);
@@ -37,7 +52,9 @@ export async function injectFault(lab: OpenLab, request: FaultRequest, onRecord:
   return () => {
     undone ??= (async () => {
       try {
-        await withTimeout(`undo of ${request.fault} on ${target}`, UNDO_TIME_LIMIT_MS, () => kind.undo(lab, spec));
+        await withTimeout(`undo of ${request.fault} on ${target}`, UNDO_TIME_LIMIT_MS, () =>
+          kind.undo(lab, spec),
+        );
         onRecord({ ...base, at: Date.now(), phase: 'undone' });
         await markEntry(lab.stateDir, key, 'undone');
       } catch (error) {

@@ -1,14 +1,16 @@
 import { UsageError } from '../../core/errors.js';
 import { etcdMembers, etcdStatus } from '../../lab/clients/etcd-client.js';
 import type { OpenLab } from '../../lab/open-lab.js';
-import { findNode, masters } from '../../lab/topology.js';
+import { findNode, masters } from '../../core/topology.js';
 
 /** Which masters hold the VIP right now (asked inside each node). */
 export async function currentVipHolders(lab: OpenLab): Promise<string[]> {
   const results = await Promise.all(
     masters(lab.topology).map(async (m) => {
       const runner = lab.runners[m.name];
-      const r = await runner?.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'], { timeoutMs: 5000 }).catch(() => undefined);
+      const r = await runner
+        ?.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'], { timeoutMs: 5000 })
+        .catch(() => undefined);
       return r?.stdout.includes(` ${lab.topology.vip}/`) ? m.name : undefined;
     }),
   );
@@ -19,7 +21,10 @@ export async function currentVipHolders(lab: OpenLab): Promise<string[]> {
 export async function currentEtcdLeader(lab: OpenLab): Promise<string | undefined> {
   for (const m of masters(lab.topology)) {
     try {
-      const [status, members] = await Promise.all([etcdStatus(m.ip, lab.etcdProbe, 2000), etcdMembers(m.ip, lab.etcdProbe, 2000)]);
+      const [status, members] = await Promise.all([
+        etcdStatus(m.ip, lab.etcdProbe, 2000),
+        etcdMembers(m.ip, lab.etcdProbe, 2000),
+      ]);
       const leader = members.find((x) => x.id === status.leaderId);
       if (leader) return leader.name;
     } catch {
@@ -36,12 +41,20 @@ export async function resolveTarget(lab: OpenLab, target: string): Promise<strin
       return masters(lab.topology).map((m) => m.name);
     case 'vip-holder': {
       const holders = await currentVipHolders(lab);
-      if (holders.length !== 1) throw new UsageError('no-vip-holder', `cannot pick the VIP holder: ${holders.length} masters hold it`);
+      if (holders.length !== 1)
+        throw new UsageError(
+          'no-vip-holder',
+          `cannot pick the VIP holder: ${holders.length} masters hold it`,
+        );
       return holders;
     }
     case 'etcd-leader': {
       const leader = await currentEtcdLeader(lab);
-      if (!leader) throw new UsageError('no-etcd-leader', 'cannot pick the etcd leader: no member reports one');
+      if (!leader)
+        throw new UsageError(
+          'no-etcd-leader',
+          'cannot pick the etcd leader: no member reports one',
+        );
       return [leader];
     }
     default:

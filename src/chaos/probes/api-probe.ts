@@ -1,6 +1,6 @@
 import { readyz } from '../../lab/clients/api-client.js';
 import { errorCode } from '../../lab/clients/tls-request.js';
-import { API_PORT, masters } from '../../lab/topology.js';
+import { API_PORT, masters } from '../../core/topology.js';
 import { VIP_TARGET } from '../checkers/index.js';
 import { type ProbeContext, everyInterval } from './probe-context.js';
 
@@ -8,7 +8,10 @@ import { type ProbeContext, everyInterval } from './probe-context.js';
 export function apiProbe(ctx: ProbeContext): Promise<void>[] {
   const targets = [
     { target: VIP_TARGET, url: ctx.lab.apiUrl },
-    ...masters(ctx.lab.topology).map((m) => ({ target: m.name, url: `https://${m.ip}:${API_PORT}` })),
+    ...masters(ctx.lab.topology).map((m) => ({
+      target: m.name,
+      url: `https://${m.ip}:${API_PORT}`,
+    })),
   ];
   const timeoutMs = Math.max(500, Math.min(2000, ctx.options.intervalMs * 4));
   return targets.map(({ target, url }) =>
@@ -16,9 +19,23 @@ export function apiProbe(ctx: ProbeContext): Promise<void>[] {
       const at = Date.now();
       try {
         const r = await readyz(url, ctx.lab.admin, timeoutMs);
-        ctx.emit({ type: 'api', at, target, ok: r.status === 200, latencyMs: Math.round(r.latencyMs), detail: `HTTP ${r.status}` });
+        ctx.emit({
+          type: 'api',
+          at,
+          target,
+          ok: r.status === 200,
+          latencyMs: Math.round(r.latencyMs),
+          detail: `HTTP ${r.status}`,
+        });
       } catch (error) {
-        ctx.emit({ type: 'api', at, target, ok: false, latencyMs: Date.now() - at, detail: errorCode(error) });
+        ctx.emit({
+          type: 'api',
+          at,
+          target,
+          ok: false,
+          latencyMs: Date.now() - at,
+          detail: errorCode(error),
+        });
       }
     }),
   );

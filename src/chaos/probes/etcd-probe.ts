@@ -1,5 +1,5 @@
 import { etcdMembers, etcdStatus } from '../../lab/clients/etcd-client.js';
-import { masters } from '../../lab/topology.js';
+import { masters } from '../../core/topology.js';
 import type { EtcdMemberStatus } from '../history.js';
 import { type ProbeContext, everyInterval } from './probe-context.js';
 
@@ -14,7 +14,8 @@ export function etcdProbe(ctx: ProbeContext): Promise<void> {
   const refreshNames = async () => {
     for (const m of group) {
       try {
-        for (const member of await etcdMembers(m.ip, ctx.lab.etcdProbe, 1000)) names.set(member.id, member.name);
+        for (const member of await etcdMembers(m.ip, ctx.lab.etcdProbe, 1000))
+          names.set(member.id, member.name);
         return;
       } catch {
         // ask the next member
@@ -31,7 +32,14 @@ export function etcdProbe(ctx: ProbeContext): Promise<void> {
         try {
           const s = await etcdStatus(m.ip, ctx.lab.etcdProbe, timeoutMs);
           const leader = s.leaderId && s.leaderId !== '0' ? names.get(s.leaderId) : undefined;
-          return { member: m.name, healthy: true, ...(leader ? { leader } : {}), raftTerm: s.raftTerm, raftIndex: s.raftIndex, dbSizeBytes: s.dbSize };
+          return {
+            member: m.name,
+            healthy: true,
+            ...(leader ? { leader } : {}),
+            raftTerm: s.raftTerm,
+            raftIndex: s.raftIndex,
+            dbSizeBytes: s.dbSize,
+          };
         } catch {
           return { member: m.name, healthy: false };
         }

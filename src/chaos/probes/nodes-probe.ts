@@ -2,7 +2,10 @@ import { apiGet } from '../../lab/clients/api-client.js';
 import { type ProbeContext, everyInterval } from './probe-context.js';
 
 interface NodeList {
-  items: { metadata: { name: string }; status: { conditions?: { type: string; status: string }[] } }[];
+  items: {
+    metadata: { name: string };
+    status: { conditions?: { type: string; status: string }[] };
+  }[];
 }
 
 /** Kubernetes node readiness through the VIP, once a second (kubelet reports every 10 s anyway). */
@@ -13,7 +16,9 @@ export function nodesProbe(ctx: ProbeContext): Promise<void> {
     if (r.status !== 200) return;
     const list = JSON.parse(r.body) as NodeList;
     const ready: Record<string, string> = {};
-    for (const item of list.items) ready[item.metadata.name] = item.status.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
+    for (const item of list.items)
+      ready[item.metadata.name] =
+        item.status.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
     ctx.emit({ type: 'nodes', at, ready });
   });
 }

@@ -33,7 +33,11 @@ export function tick(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Runs `sample` every interval until stopped; never two samples of one loop at once. */
-export async function everyInterval(ctx: ProbeContext, intervalMs: number, sample: () => Promise<void>): Promise<void> {
+export async function everyInterval(
+  ctx: ProbeContext,
+  intervalMs: number,
+  sample: () => Promise<void>,
+): Promise<void> {
   while (!ctx.signal.aborted) {
     const started = Date.now();
     await sample().catch(() => undefined);

@@ -16,13 +16,22 @@ export interface RunningProbes {
  * Starts every probe. They stop on stop(), or by themselves at the duration or entry bound,
  * whichever comes first: probing never outlives its run.
  */
-export function startProbes(lab: OpenLab, options: ProbeOptions, sink: (entry: HistoryEntry) => void, include: { writer: boolean } = { writer: true }): RunningProbes {
+export function startProbes(
+  lab: OpenLab,
+  options: ProbeOptions,
+  sink: (entry: HistoryEntry) => void,
+  include: { writer: boolean } = { writer: true },
+): RunningProbes {
   const controller = new AbortController();
   // One listener per probe loop and stream: more than Node's default warning threshold of 10.
   setMaxListeners(64, controller.signal);
   let count = 0;
   const bound = setTimeout(() => {
-    sink({ type: 'note', at: Date.now(), message: `probes stopped at their ${Math.round(options.maxDurationMs / 1000)} s bound` });
+    sink({
+      type: 'note',
+      at: Date.now(),
+      message: `probes stopped at their ${Math.round(options.maxDurationMs / 1000)} s bound`,
+    });
     controller.abort();
   }, options.maxDurationMs);
   const ctx: ProbeContext = {
@@ -33,14 +42,24 @@ export function startProbes(lab: OpenLab, options: ProbeOptions, sink: (entry: H
       if (controller.signal.aborted) return;
       count += 1;
       if (count > options.maxEntries) {
-        sink({ type: 'note', at: Date.now(), message: `probes stopped at their ${options.maxEntries} sample bound` });
+        sink({
+          type: 'note',
+          at: Date.now(),
+          message: `probes stopped at their ${options.maxEntries} sample bound`,
+        });
         controller.abort();
         return;
       }
       sink(entry);
     },
   };
-  const loops = [...vipProbe(ctx), ...apiProbe(ctx), etcdProbe(ctx), nodesProbe(ctx), ...(include.writer ? [writerProbe(ctx)] : [])];
+  const loops = [
+    ...vipProbe(ctx),
+    ...apiProbe(ctx),
+    etcdProbe(ctx),
+    nodesProbe(ctx),
+    ...(include.writer ? [writerProbe(ctx)] : []),
+  ];
   return {
     async stop() {
       clearTimeout(bound);

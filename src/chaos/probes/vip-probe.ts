@@ -1,8 +1,8 @@
-import { containerName, masters } from '../../lab/topology.js';
+import { containerName, masters } from '../../core/topology.js';
 import { type ContainerEvent, watchContainerEvents } from '../../runtime/engine-events.js';
 import { type LineStream, streamLines } from '../../runtime/exec-stream.js';
 import { inspectContainer } from '../../runtime/node-containers.js';
-import { LABEL_LAB, LABEL_MANAGED, LABEL_NODE } from '../../lab/topology.js';
+import { LABEL_LAB, LABEL_MANAGED, LABEL_NODE } from '../../core/topology.js';
 import { type ProbeContext, everyInterval, tick } from './probe-context.js';
 
 type View = 'holds' | 'free' | 'unknown';
@@ -50,8 +50,11 @@ export function vipProbe(ctx: ProbeContext): Promise<void>[] {
           set(name, line.startsWith('Deleted') ? 'free' : 'holds');
         });
         const runner = ctx.lab.runners[name];
-        const now = await runner?.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'], { timeoutMs: 3000 });
-        if (now && now.exitCode === 0) set(name, now.stdout.includes(` ${vip}/`) ? 'holds' : 'free');
+        const now = await runner?.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'], {
+          timeoutMs: 3000,
+        });
+        if (now && now.exitCode === 0)
+          set(name, now.stdout.includes(` ${vip}/`) ? 'holds' : 'free');
         const onAbort = () => stream?.close();
         ctx.signal.addEventListener('abort', onAbort, { once: true });
         await stream.ended;
@@ -71,21 +74,31 @@ export function vipProbe(ctx: ProbeContext): Promise<void>[] {
 
   const watchPauses = async () => {
     for (const m of group) {
-      const info = await inspectContainer(containerName(ctx.lab.lab, m.name)).catch(() => undefined);
+      const info = await inspectContainer(containerName(ctx.lab.lab, m.name)).catch(
+        () => undefined,
+      );
       if (info?.State.Paused) paused.add(m.name);
     }
-    const watcher = await watchContainerEvents({ [LABEL_MANAGED]: 'true', [LABEL_LAB]: ctx.lab.lab }, (e: ContainerEvent) => {
-      const node = e.labels[LABEL_NODE];
-      if (!node || !views.has(node)) return;
-      if (e.action === 'pause') paused.add(node);
-      else if (e.action === 'unpause' || e.action === 'start' || e.action === 'die') paused.delete(node);
-      else return;
-      emit();
-    });
+    const watcher = await watchContainerEvents(
+      { [LABEL_MANAGED]: 'true', [LABEL_LAB]: ctx.lab.lab },
+      (e: ContainerEvent) => {
+        const node = e.labels[LABEL_NODE];
+        if (!node || !views.has(node)) return;
+        if (e.action === 'pause') paused.add(node);
+        else if (e.action === 'unpause' || e.action === 'start' || e.action === 'die')
+          paused.delete(node);
+        else return;
+        emit();
+      },
+    );
     const onAbort = () => watcher.close();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     await watcher.ended;
   };
 
-  return [...group.map((m) => follow(m.name)), watchPauses(), everyInterval(ctx, ctx.options.intervalMs, async () => emit())];
+  return [
+    ...group.map((m) => follow(m.name)),
+    watchPauses(),
+    everyInterval(ctx, ctx.options.intervalMs, async () => emit()),
+  ];
 }

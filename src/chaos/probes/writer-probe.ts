@@ -13,7 +13,12 @@ export function writeKey(runId: string, seq: number): string {
 }
 
 function configMap(runId: string, name: string) {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { [RUN_LABEL]: runId } }, data: { at: new Date().toISOString() } };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, labels: { [RUN_LABEL]: runId } },
+    data: { at: new Date().toISOString() },
+  };
 }
 
 /**
@@ -21,14 +26,30 @@ function configMap(runId: string, name: string) {
  * happen (refused connection, 4xx), unknown otherwise (timeout, reset, 5xx: it may have been
  * committed). Only acknowledged writes must survive.
  */
-export async function writeOnce(apiUrl: string, identity: TlsIdentity, runId: string, name: string, timeoutMs: number) {
+export async function writeOnce(
+  apiUrl: string,
+  identity: TlsIdentity,
+  runId: string,
+  name: string,
+  timeoutMs: number,
+) {
   const started = Date.now();
   try {
-    const r = await apiPost(apiUrl, `/api/v1/namespaces/${NAMESPACE}/configmaps`, identity, configMap(runId, name), timeoutMs);
-    const outcome: 'ok' | 'failed' | 'unknown' = r.status === 201 ? 'ok' : r.status >= 400 && r.status < 500 ? 'failed' : 'unknown';
+    const r = await apiPost(
+      apiUrl,
+      `/api/v1/namespaces/${NAMESPACE}/configmaps`,
+      identity,
+      configMap(runId, name),
+      timeoutMs,
+    );
+    const outcome: 'ok' | 'failed' | 'unknown' =
+      r.status === 201 ? 'ok' : r.status >= 400 && r.status < 500 ? 'failed' : 'unknown';
     return { outcome, latencyMs: Date.now() - started };
   } catch (error) {
-    return { outcome: NOT_SENT.has(errorCode(error)) ? ('failed' as const) : ('unknown' as const), latencyMs: Date.now() - started };
+    return {
+      outcome: NOT_SENT.has(errorCode(error)) ? ('failed' as const) : ('unknown' as const),
+      latencyMs: Date.now() - started,
+    };
   }
 }
 
@@ -38,7 +59,13 @@ export function writerProbe(ctx: ProbeContext): Promise<void> {
     while (!ctx.signal.aborted) {
       const key = writeKey(ctx.options.runId, seq++);
       const at = Date.now();
-      const { outcome, latencyMs } = await writeOnce(ctx.lab.apiUrl, ctx.lab.admin, ctx.options.runId, key, 2000);
+      const { outcome, latencyMs } = await writeOnce(
+        ctx.lab.apiUrl,
+        ctx.lab.admin,
+        ctx.options.runId,
+        key,
+        2000,
+      );
       ctx.emit({ type: 'write', at, key, outcome, latencyMs });
       await tick(ctx.options.writeIntervalMs, ctx.signal);
     }
@@ -46,16 +73,33 @@ export function writerProbe(ctx: ProbeContext): Promise<void> {
 }
 
 /** Every object of this run that exists now, read back through the VIP. */
-export async function readBack(apiUrl: string, identity: TlsIdentity, runId: string): Promise<Set<string> | undefined> {
+export async function readBack(
+  apiUrl: string,
+  identity: TlsIdentity,
+  runId: string,
+): Promise<Set<string> | undefined> {
   const selector = encodeURIComponent(`${RUN_LABEL}=${runId}`);
-  const r = await apiGet(apiUrl, `/api/v1/namespaces/${NAMESPACE}/configmaps?labelSelector=${selector}`, identity, 10_000);
+  const r = await apiGet(
+    apiUrl,
+    `/api/v1/namespaces/${NAMESPACE}/configmaps?labelSelector=${selector}`,
+    identity,
+    10_000,
+  );
   if (r.status !== 200) return undefined;
   const list = JSON.parse(r.body) as { items: { metadata: { name: string } }[] };
   return new Set(list.items.map((i) => i.metadata.name));
 }
 
 /** Removes this run's objects so soaks do not grow etcd. */
-export async function deleteRunObjects(apiUrl: string, identity: TlsIdentity, runId: string): Promise<void> {
+export async function deleteRunObjects(
+  apiUrl: string,
+  identity: TlsIdentity,
+  runId: string,
+): Promise<void> {
   const selector = encodeURIComponent(`${RUN_LABEL}=${runId}`);
-  await tlsRequest(`${apiUrl}/api/v1/namespaces/${NAMESPACE}/configmaps?labelSelector=${selector}`, identity, { method: 'DELETE', timeoutMs: 15_000 });
+  await tlsRequest(
+    `${apiUrl}/api/v1/namespaces/${NAMESPACE}/configmaps?labelSelector=${selector}`,
+    identity,
+    { method: 'DELETE', timeoutMs: 15_000 },
+  );
 }

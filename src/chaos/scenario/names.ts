@@ -1,4 +1,4 @@
-import { MASTER_COUNT, nodeNames } from '../../lab/topology.js';
+import { MASTER_COUNT, nodeNames } from '../../core/topology.js';
 
 /** The vocabulary of scenario files. The loader, the JSON Schema and the runner share it. */
 

@@ -10,7 +10,9 @@ import { plainProgress } from '../progress-printer.js';
 export function registerBuild(program: Command, ctx: CliContext): void {
   program
     .command('build')
-    .description('(re)build binaries and images into the cache (up builds what is missing by itself)')
+    .description(
+      '(re)build binaries and images into the cache (up builds what is missing by itself)',
+    )
     .option('--kubernetes-version <version>', 'Kubernetes 1.34 to 1.36 (default 1.36)')
     .option('--force', 'rebuild even what the cache holds')
     .action(async (flags: { kubernetesVersion?: string; force?: boolean }) => {
@@ -20,8 +22,16 @@ export function registerBuild(program: Command, ctx: CliContext): void {
       const events = plainProgress(ctx.stderr, started);
       const artifacts = await ensureArtifacts(
         { version, source: { kind: 'go-build' } },
-        { cacheRoot: cacheRoot(), logDir: join(cacheRoot(), 'logs'), events, signal: ctx.signal, force: Boolean(flags.force) },
+        {
+          cacheRoot: cacheRoot(),
+          logDir: join(cacheRoot(), 'logs'),
+          events,
+          signal: ctx.signal,
+          force: Boolean(flags.force),
+        },
       );
-      ctx.stdout.write(`node image ${artifacts.nodeImage} ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      ctx.stdout.write(
+        `node image ${artifacts.nodeImage} ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      );
     });
 }

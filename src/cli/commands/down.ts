@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { down } from '../../lab/down.js';
 import type { CliContext } from '../cli-context.js';
-import { nameOption } from '../program.js';
+import { nameOption } from '../options.js';
 
 export function registerDown(program: Command, ctx: CliContext): void {
   program
     .command('down')
-    .description("remove the lab: every container, network and volume with its label, and its state")
+    .description(
+      'remove the lab: every container, network and volume with its label, and its state',
+    )
     .addOption(nameOption())
     .option('--purge', 'also delete saved failure bundles')
     .action(async (flags: { name: string; purge?: boolean }) => {

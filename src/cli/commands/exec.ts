@@ -2,15 +2,19 @@ import type { Command } from 'commander';
 import { RuntimeError, UsageError } from '../../core/errors.js';
 import { readLabState } from '../../lab/lab-state.js';
 import { nodeRunners } from '../../lab/node-access.js';
-import { buildTopology, findNode, validateLabName } from '../../lab/topology.js';
+import { buildTopology, findNode, validateLabName } from '../../core/topology.js';
 import { pingEngine } from '../../runtime/docker-client.js';
 import type { CliContext } from '../cli-context.js';
-import { nameOption } from '../program.js';
+import { nameOption } from '../options.js';
 
 async function labTopology(name: string) {
   const lab = validateLabName(name);
   const state = await readLabState(lab);
-  if (!state) throw new UsageError('no-such-lab', `lab "${lab}" does not exist: start it with \`ha-lab up --name ${lab}\``);
+  if (!state)
+    throw new UsageError(
+      'no-such-lab',
+      `lab "${lab}" does not exist: start it with \`ha-lab up --name ${lab}\``,
+    );
   return buildTopology(lab, state.subnet);
 }
 
@@ -40,17 +44,33 @@ export function registerExec(program: Command, ctx: CliContext): void {
     .argument('<node>', 'master-0..2 or worker-0..2')
     .argument('[unit]', 'systemd unit')
     .option('-n, --lines <n>', 'number of lines', '200')
-    .action(async (node: string, unit: string | undefined, flags: { name: string; lines: string }) => {
-      const topology = await labTopology(flags.name);
-      findNode(topology, node);
-      const lines = Number(flags.lines);
-      if (!Number.isInteger(lines) || lines <= 0) throw new UsageError('invalid-lines', `invalid --lines "${flags.lines}": give a positive number`);
-      await pingEngine();
-      const runner = nodeRunners(topology)[node];
-      if (!runner) throw new RuntimeError('no-runner', `no runner for ${node}`);
-      const args = ['journalctl', '--no-pager', '-n', String(lines), ...(unit ? ['-u', unit] : [])];
-      const result = await runner.exec(args, { timeoutMs: 60_000, signal: ctx.signal });
-      ctx.stdout.write(result.stdout);
-      if (result.exitCode !== 0) throw new RuntimeError('logs-failed', `journalctl on ${node} exited ${result.exitCode}: ${result.stderr.trim()}`);
-    });
+    .action(
+      async (node: string, unit: string | undefined, flags: { name: string; lines: string }) => {
+        const topology = await labTopology(flags.name);
+        findNode(topology, node);
+        const lines = Number(flags.lines);
+        if (!Number.isInteger(lines) || lines <= 0)
+          throw new UsageError(
+            'invalid-lines',
+            `invalid --lines "${flags.lines}": give a positive number`,
+          );
+        await pingEngine();
+        const runner = nodeRunners(topology)[node];
+        if (!runner) throw new RuntimeError('no-runner', `no runner for ${node}`);
+        const args = [
+          'journalctl',
+          '--no-pager',
+          '-n',
+          String(lines),
+          ...(unit ? ['-u', unit] : []),
+        ];
+        const result = await runner.exec(args, { timeoutMs: 60_000, signal: ctx.signal });
+        ctx.stdout.write(result.stdout);
+        if (result.exitCode !== 0)
+          throw new RuntimeError(
+            'logs-failed',
+            `journalctl on ${node} exited ${result.exitCode}: ${result.stderr.trim()}`,
+          );
+      },
+    );
 }

@@ -4,7 +4,7 @@ import { heal } from '../../chaos/heal.js';
 import { openLab } from '../../lab/open-lab.js';
 import { pingEngine } from '../../runtime/docker-client.js';
 import type { CliContext } from '../cli-context.js';
-import { nameOption } from '../program.js';
+import { nameOption } from '../options.js';
 
 export function registerHeal(program: Command, ctx: CliContext): void {
   program
@@ -15,8 +15,14 @@ export function registerHeal(program: Command, ctx: CliContext): void {
       await pingEngine();
       const lab = await openLab(flags.name, { requireReady: false });
       const result = await heal(lab);
-      ctx.stdout.write(result.undone.length === 0 && result.failed.length === 0 ? 'nothing to heal\n' : '');
+      ctx.stdout.write(
+        result.undone.length === 0 && result.failed.length === 0 ? 'nothing to heal\n' : '',
+      );
       for (const u of result.undone) ctx.stdout.write(`undone: ${u}\n`);
-      if (result.failed.length > 0) throw new RuntimeError('heal-failed', `could not undo: ${result.failed.join(', ')}; see \`ha-lab status --name ${flags.name}\``);
+      if (result.failed.length > 0)
+        throw new RuntimeError(
+          'heal-failed',
+          `could not undo: ${result.failed.join(', ')}; see \`ha-lab status --name ${flags.name}\``,
+        );
     });
 }

@@ -7,9 +7,9 @@ import { enableForwarder } from '../../lab/forwarder-access.js';
 import { mergeKubeconfig } from '../../lab/kubeconfig-merge.js';
 import { openLab } from '../../lab/open-lab.js';
 import { pingEngine } from '../../runtime/docker-client.js';
-import { validateLabName } from '../../lab/topology.js';
+import { validateLabName } from '../../core/topology.js';
 import type { CliContext } from '../cli-context.js';
-import { nameOption } from '../program.js';
+import { nameOption } from '../options.js';
 
 export function registerKubeconfig(program: Command, ctx: CliContext): void {
   program
@@ -17,23 +17,34 @@ export function registerKubeconfig(program: Command, ctx: CliContext): void {
     .description("print the path of the lab's kubeconfig (server = the VIP)")
     .addOption(nameOption())
     .option('--merge [file]', 'merge it into ~/.kube/config (or FILE) as context ha-lab-NAME')
-    .option('--forwarder', 'reach the API through a forwarder on 127.0.0.1 (Docker Desktop on macOS/Windows)')
+    .option(
+      '--forwarder',
+      'reach the API through a forwarder on 127.0.0.1 (Docker Desktop on macOS/Windows)',
+    )
     .action(async (flags: { name: string; merge?: string | boolean; forwarder?: boolean }) => {
       const lab = validateLabName(flags.name);
       let path = kubeconfigPath(labStateDir(lab));
       try {
         await access(path);
       } catch {
-        throw new UsageError('no-kubeconfig', `lab "${lab}" has no kubeconfig: bring it up with \`ha-lab up --name ${lab}\``);
+        throw new UsageError(
+          'no-kubeconfig',
+          `lab "${lab}" has no kubeconfig: bring it up with \`ha-lab up --name ${lab}\``,
+        );
       }
       const opened = flags.forwarder ? await pingEngine().then(() => openLab(lab)) : undefined;
       if (opened) path = (await enableForwarder(opened)).kubeconfig;
       if (flags.merge) {
         const file = typeof flags.merge === 'string' ? flags.merge : undefined;
-        const target = await mergeKubeconfig(path, lab, file).catch((error: NodeJS.ErrnoException) => {
-          if (!error.code || !error.syscall) throw error;
-          throw new RuntimeError('kubeconfig-not-writable', `cannot write ${file ?? error.path ?? 'the kubeconfig'} (${error.code} on ${error.syscall} ${error.path ?? ''}): choose a writable file with --merge FILE`);
-        });
+        const target = await mergeKubeconfig(path, lab, file).catch(
+          (error: NodeJS.ErrnoException) => {
+            if (!error.code || !error.syscall) throw error;
+            throw new RuntimeError(
+              'kubeconfig-not-writable',
+              `cannot write ${file ?? error.path ?? 'the kubeconfig'} (${error.code} on ${error.syscall} ${error.path ?? ''}): choose a writable file with --merge FILE`,
+            );
+          },
+        );
         ctx.stdout.write(`merged context ha-lab-${lab} into ${target}\n`);
         return;
       }

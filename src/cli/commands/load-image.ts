@@ -3,10 +3,10 @@ import type { Command } from 'commander';
 import { cacheRoot } from '../../core/paths.js';
 import { loadImage } from '../../lab/load-image.js';
 import { openLab } from '../../lab/open-lab.js';
-import { findNode } from '../../lab/topology.js';
+import { findNode } from '../../core/topology.js';
 import { pingEngine } from '../../runtime/docker-client.js';
 import type { CliContext } from '../cli-context.js';
-import { nameOption } from '../program.js';
+import { nameOption } from '../options.js';
 
 export function registerLoadImage(program: Command, ctx: CliContext): void {
   program
@@ -18,7 +18,9 @@ export function registerLoadImage(program: Command, ctx: CliContext): void {
     .action(async (image: string, flags: { name: string; nodes?: string }) => {
       await pingEngine();
       const lab = await openLab(flags.name);
-      const nodes = flags.nodes ? flags.nodes.split(',').map((n) => findNode(lab.topology, n.trim()).name) : lab.topology.nodes.map((n) => n.name);
+      const nodes = flags.nodes
+        ? flags.nodes.split(',').map((n) => findNode(lab.topology, n.trim()).name)
+        : lab.topology.nodes.map((n) => n.name);
       await loadImage(lab, image, nodes, join(cacheRoot(), 'logs', 'load-image.log'));
       ctx.stdout.write(`loaded ${image} into ${nodes.join(', ')}\n`);
     });

@@ -1,12 +1,18 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CheckFailedError, ExitCode, InterruptedError, RuntimeError, UsageError } from '../../core/errors.js';
+import {
+  CheckFailedError,
+  ExitCode,
+  InterruptedError,
+  RuntimeError,
+  UsageError,
+} from '../../core/errors.js';
 import { runScenarioSession } from '../../chaos/scenario-session.js';
 import { listBuiltinScenarios, resolveScenario } from '../../chaos/scenario/index.js';
 import { openLab } from '../../lab/open-lab.js';
 import { pingEngine } from '../../runtime/docker-client.js';
 import type { CliContext } from '../cli-context.js';
-import { nameOption } from '../program.js';
+import { nameOption } from '../options.js';
 
 export function registerScenario(program: Command, ctx: CliContext): void {
   const scenario = program.command('scenario').description('chaos scenarios that prove failover');
@@ -14,7 +20,8 @@ export function registerScenario(program: Command, ctx: CliContext): void {
     .command('list')
     .description('the built-in scenarios')
     .action(async () => {
-      for (const s of await listBuiltinScenarios()) ctx.stdout.write(`${s.name.padEnd(30)} ${s.scenario.description}\n`);
+      for (const s of await listBuiltinScenarios())
+        ctx.stdout.write(`${s.name.padEnd(30)} ${s.scenario.description}\n`);
     });
   scenario
     .command('run')
@@ -23,26 +30,48 @@ export function registerScenario(program: Command, ctx: CliContext): void {
     .addOption(nameOption())
     .option('--report-dir <dir>', 'where report.json, junit.xml and summary.md go')
     .option('--repeat <n>', 'run N times and aggregate percentiles', '1')
-    .action(async (nameOrFile: string, flags: { name: string; reportDir?: string; repeat: string }) => {
-      const repeat = Number(flags.repeat);
-      if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) {
-        throw new UsageError('invalid-repeat', `invalid --repeat "${flags.repeat}": give a whole number from 1 to 100`);
-      }
-      const { scenario: loaded } = await resolveScenario(nameOrFile);
-      await pingEngine();
-      const lab = await openLab(flags.name);
-      const stamp = new Date().toISOString().replaceAll(':', '-').replace(/\..+/, '');
-      const reportDir = resolve(flags.reportDir ?? `reports/${loaded.name}-${stamp}`);
-      const started = Date.now();
-      const log = (line: string) => ctx.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
-      const result = await runScenarioSession({ lab, scenario: loaded, reportDir, repeat, signal: ctx.signal, log });
-      ctx.stdout.write(`${result.passed ? 'PASSED' : 'FAILED'} ${loaded.name}: reports in ${reportDir}\n`);
-      if (result.interrupted) {
-        const reason = ctx.signal.reason;
-        throw reason instanceof InterruptedError ? reason : new InterruptedError('SIGINT');
-      }
-      if (result.error && !result.passed) throw new RuntimeError('scenario-error', `scenario ${loaded.name} could not run: ${result.error}`);
-      if (!result.passed) throw new CheckFailedError(`scenario ${loaded.name} failed a check; see ${reportDir}`);
-      process.exitCode = ExitCode.ok;
-    });
+    .action(
+      async (nameOrFile: string, flags: { name: string; reportDir?: string; repeat: string }) => {
+        const repeat = Number(flags.repeat);
+        if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) {
+          throw new UsageError(
+            'invalid-repeat',
+            `invalid --repeat "${flags.repeat}": give a whole number from 1 to 100`,
+          );
+        }
+        const { scenario: loaded } = await resolveScenario(nameOrFile);
+        await pingEngine();
+        const lab = await openLab(flags.name);
+        const stamp = new Date().toISOString().replaceAll(':', '-').replace(/\..+/, '');
+        const reportDir = resolve(flags.reportDir ?? `reports/${loaded.name}-${stamp}`);
+        const started = Date.now();
+        const log = (line: string) =>
+          ctx.stderr.write(
+            `[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}\n`,
+          );
+        const result = await runScenarioSession({
+          lab,
+          scenario: loaded,
+          reportDir,
+          repeat,
+          signal: ctx.signal,
+          log,
+        });
+        ctx.stdout.write(
+          `${result.passed ? 'PASSED' : 'FAILED'} ${loaded.name}: reports in ${reportDir}\n`,
+        );
+        if (result.interrupted) {
+          const reason = ctx.signal.reason;
+          throw reason instanceof InterruptedError ? reason : new InterruptedError('SIGINT');
+        }
+        if (result.error && !result.passed)
+          throw new RuntimeError(
+            'scenario-error',
+            `scenario ${loaded.name} could not run: ${result.error}`,
+          );
+        if (!result.passed)
+          throw new CheckFailedError(`scenario ${loaded.name} failed a check; see ${reportDir}`);
+        process.exitCode = ExitCode.ok;
+      },
+    );
 }

@@ -3,7 +3,7 @@ import { ExitCode, UsageError } from '../../core/errors.js';
 import { pingEngine } from '../../runtime/docker-client.js';
 import { labStatus } from '../../lab/status.js';
 import type { CliContext } from '../cli-context.js';
-import { nameOption } from '../program.js';
+import { nameOption } from '../options.js';
 import { renderStatus } from '../summary.js';
 
 export function registerStatus(program: Command, ctx: CliContext): void {
@@ -16,7 +16,10 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       await pingEngine();
       const status = await labStatus(flags.name);
       if (!status.exists) {
-        throw new UsageError('no-such-lab', `lab "${flags.name}" does not exist: start it with \`ha-lab up --name ${flags.name}\``);
+        throw new UsageError(
+          'no-such-lab',
+          `lab "${flags.name}" does not exist: start it with \`ha-lab up --name ${flags.name}\``,
+        );
       }
       ctx.stdout.write(flags.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
       // A lab that is up but not whole is a failed verification, for scripts that poll status.

@@ -7,11 +7,14 @@ import { openLab } from '../../lab/open-lab.js';
 import { pingEngine } from '../../runtime/docker-client.js';
 import { startDashboard } from '../../ui/run-dashboard.js';
 import type { CliContext } from '../cli-context.js';
-import { nameOption } from '../program.js';
+import { nameOption } from '../options.js';
 
 export async function runTui(labName: string, ctx: CliContext): Promise<void> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new UsageError('no-tty', 'ha-lab tui needs a terminal; in scripts use `ha-lab status --json`');
+    throw new UsageError(
+      'no-tty',
+      'ha-lab tui needs a terminal; in scripts use `ha-lab status --json`',
+    );
   }
   await pingEngine();
   const lab = await openLab(labName);
@@ -41,7 +44,12 @@ export async function runTui(labName: string, ctx: CliContext): Promise<void> {
   ctx.signal.removeEventListener('abort', onAbort);
   const pending = session.activeFaultCount();
   await withTimeout('closing the dashboard', 120_000, () => session.close(undoOnQuit));
-  if (pending > 0) ctx.stderr.write(undoOnQuit ? `undid ${pending} fault(s)\n` : `left ${pending} fault(s) applied; \`ha-lab heal --name ${lab.lab}\` undoes them\n`);
+  if (pending > 0)
+    ctx.stderr.write(
+      undoOnQuit
+        ? `undid ${pending} fault(s)\n`
+        : `left ${pending} fault(s) applied; \`ha-lab heal --name ${lab.lab}\` undoes them\n`,
+    );
 }
 
 export function registerTui(program: Command, ctx: CliContext): void {

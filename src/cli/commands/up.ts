@@ -1,11 +1,14 @@
 import { type Command, Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { teeEvents } from '../../core/events.js';
-import { DEFAULT_ETCD_RELEASE_URL, DEFAULT_KUBERNETES_RELEASE_URL } from '../../lab/artifacts/release-download.js';
+import {
+  DEFAULT_ETCD_RELEASE_URL,
+  DEFAULT_KUBERNETES_RELEASE_URL,
+} from '../../lab/artifacts/release-download.js';
 import { labStatus } from '../../lab/status.js';
 import { up } from '../../lab/up.js';
 import type { CliContext } from '../cli-context.js';
-import { nameOption } from '../program.js';
+import { nameOption } from '../options.js';
 import { plainProgress } from '../progress-printer.js';
 import { printSummary } from '../summary.js';
 import { phaseView } from '../phase-view.js';
@@ -33,12 +36,28 @@ export function registerUp(program: Command, ctx: CliContext): void {
     .option('--subnet <cidr>', 'lab network /24 (default: a free one is picked)')
     .option('--kubernetes-version <version>', 'Kubernetes 1.34 to 1.36 (default 1.36)')
     .option('--keep', 'keep a half-made lab on failure or Ctrl-C, for debugging')
-    .addOption(new Option('--timing <profile>', 'keepalived timing profile').choices(['default', 'fast']).default('default'))
+    .addOption(
+      new Option('--timing <profile>', 'keepalived timing profile')
+        .choices(['default', 'fast'])
+        .default('default'),
+    )
     .option('--preempt', 'let master-0 take the VIP back when it returns (a second disruption)')
     .option('--forwarder', 'reach the API through a forwarder on 127.0.0.1 (Docker Desktop)')
-    .addOption(new Option('--artifact-source <source>', 'where binaries come from').choices(['go-build', 'release']).default('go-build'))
-    .option('--release-base-url <url>', 'Kubernetes release mirror (with --artifact-source release)', process.env.HA_LAB_RELEASE_BASE_URL ?? DEFAULT_KUBERNETES_RELEASE_URL)
-    .option('--etcd-release-base-url <url>', 'etcd release mirror (with --artifact-source release)', process.env.HA_LAB_ETCD_RELEASE_BASE_URL ?? DEFAULT_ETCD_RELEASE_URL)
+    .addOption(
+      new Option('--artifact-source <source>', 'where binaries come from')
+        .choices(['go-build', 'release'])
+        .default('go-build'),
+    )
+    .option(
+      '--release-base-url <url>',
+      'Kubernetes release mirror (with --artifact-source release)',
+      process.env.HA_LAB_RELEASE_BASE_URL ?? DEFAULT_KUBERNETES_RELEASE_URL,
+    )
+    .option(
+      '--etcd-release-base-url <url>',
+      'etcd release mirror (with --artifact-source release)',
+      process.env.HA_LAB_ETCD_RELEASE_BASE_URL ?? DEFAULT_ETCD_RELEASE_URL,
+    )
     .option('--nodes-only', 'stop once the six nodes run systemd (no cluster)')
     .option('--no-tui', 'plain progress lines even on a terminal')
     .action(async (flags: UpFlags) => {
@@ -56,7 +75,11 @@ export function registerUp(program: Command, ctx: CliContext): void {
           accessMode: flags.forwarder ? 'forwarder' : 'direct',
           artifactSource:
             flags.artifactSource === 'release'
-              ? { kind: 'release', kubernetesBaseUrl: checkUrl(flags.releaseBaseUrl), etcdBaseUrl: checkUrl(flags.etcdReleaseBaseUrl) }
+              ? {
+                  kind: 'release',
+                  kubernetesBaseUrl: checkUrl(flags.releaseBaseUrl),
+                  etcdBaseUrl: checkUrl(flags.etcdReleaseBaseUrl),
+                }
               : { kind: 'go-build' },
           nodesOnly: Boolean(flags.nodesOnly),
           events: teeEvents(events),

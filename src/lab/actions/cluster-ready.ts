@@ -2,7 +2,7 @@ import { waitFor } from '../../core/wait.js';
 import type { NodeRunner } from '../../runtime/node-runner.js';
 import { type Action, onNode } from '../action.js';
 import type { LabContext } from '../lab-context.js';
-import { masters } from '../topology.js';
+import { masters } from '../../core/topology.js';
 import { ADMIN_KUBECONFIG } from './kubeadm-actions.js';
 
 export function kubectl(args: string[]): string[] {
@@ -10,17 +10,23 @@ export function kubectl(args: string[]): string[] {
 }
 
 interface NodeList {
-  items: { metadata: { name: string }; status: { conditions?: { type: string; status: string }[] } }[];
+  items: {
+    metadata: { name: string };
+    status: { conditions?: { type: string; status: string }[] };
+  }[];
 }
 
 /** Node name -> Ready status ("True", "False", "Unknown"), as the API server reports it. */
-export async function nodeReadiness(runner: NodeRunner): Promise<Record<string, string> | undefined> {
+export async function nodeReadiness(
+  runner: NodeRunner,
+): Promise<Record<string, string> | undefined> {
   const result = await runner.exec(kubectl(['get', 'nodes', '-o', 'json']), { timeoutMs: 15_000 });
   if (result.exitCode !== 0) return undefined;
   const list = JSON.parse(result.stdout) as NodeList;
   const ready: Record<string, string> = {};
   for (const item of list.items) {
-    ready[item.metadata.name] = item.status.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
+    ready[item.metadata.name] =
+      item.status.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
   }
   return ready;
 }
@@ -44,18 +50,36 @@ export const clusterReadyAction: Action<LabContext> = {
           const ready = await nodeReadiness(runner);
           return ready && names.every((n) => ready[n] === 'True') ? true : undefined;
         },
-        { what: 'all six nodes to be Ready', timeoutMs: 180_000, intervalMs: 1000, signal: ctx.signal },
+        {
+          what: 'all six nodes to be Ready',
+          timeoutMs: 180_000,
+          intervalMs: 1000,
+          signal: ctx.signal,
+        },
       );
       // CoreDNS was scheduled while master-0 was the only node: restart it so its two
       // replicas spread over the cluster and a dead master-0 does not take DNS with it.
-      await runner.exec(kubectl(['-n', 'kube-system', 'rollout', 'restart', 'deployment', 'coredns']), { timeoutMs: 15_000 });
+      await runner.exec(
+        kubectl(['-n', 'kube-system', 'rollout', 'restart', 'deployment', 'coredns']),
+        { timeoutMs: 15_000 },
+      );
       await waitFor(
         async () => {
           const r = await runner.exec(
-            kubectl(['-n', 'kube-system', 'get', 'deployment', 'coredns', '-o', 'jsonpath={.status.updatedReplicas}/{.status.readyReplicas}/{.status.replicas}']),
+            kubectl([
+              '-n',
+              'kube-system',
+              'get',
+              'deployment',
+              'coredns',
+              '-o',
+              'jsonpath={.status.updatedReplicas}/{.status.readyReplicas}/{.status.replicas}',
+            ]),
           );
           const [updated, ready, total] = r.stdout.trim().split('/');
-          return r.exitCode === 0 && ready && ready === total && updated === total ? true : undefined;
+          return r.exitCode === 0 && ready && ready === total && updated === total
+            ? true
+            : undefined;
         },
         { what: 'CoreDNS to be ready', timeoutMs: 120_000, intervalMs: 1000, signal: ctx.signal },
       );

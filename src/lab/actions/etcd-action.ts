@@ -15,10 +15,10 @@ import {
 } from '../../provision/etcd.js';
 import { createEtcdPki, type EtcdPki } from '../../provision/pki.js';
 import { type NodeRunner, run, writeNodeFile } from '../../runtime/node-runner.js';
-import { type Action, onNode } from '../action.js';
+import { type Action, onEachNode, onNode } from '../action.js';
 import type { LabContext } from '../lab-context.js';
 import { saveEtcdPki } from '../pki-files.js';
-import { masters, type Topology } from '../topology.js';
+import { masters, type Topology } from '../../core/topology.js';
 
 export const pkiAction: Action<LabContext> = {
   name: 'pki',
@@ -30,7 +30,8 @@ export const pkiAction: Action<LabContext> = {
 
 function requirePki(ctx: LabContext): EtcdPki {
   const generated = ctx.pki;
-  if (!generated) throw new RuntimeError('pki-missing', 'the etcd PKI was not generated before etcd');
+  if (!generated)
+    throw new RuntimeError('pki-missing', 'the etcd PKI was not generated before etcd');
   return generated;
 }
 
@@ -53,10 +54,17 @@ interface EndpointStatus {
 }
 
 /** Healthy on every member and one leader that all agree on, or undefined (still converging). */
-export async function etcdConverged(runner: NodeRunner, topology: Topology): Promise<string | undefined> {
-  const health = await runner.exec(etcdctl(topology, ['endpoint', 'health', '--cluster']), { timeoutMs: 15_000 });
+export async function etcdConverged(
+  runner: NodeRunner,
+  topology: Topology,
+): Promise<string | undefined> {
+  const health = await runner.exec(etcdctl(topology, ['endpoint', 'health', '--cluster']), {
+    timeoutMs: 15_000,
+  });
   if (health.exitCode !== 0) return undefined;
-  const status = await runner.exec(etcdctl(topology, ['endpoint', 'status', '-w', 'json']), { timeoutMs: 15_000 });
+  const status = await runner.exec(etcdctl(topology, ['endpoint', 'status', '-w', 'json']), {
+    timeoutMs: 15_000,
+  });
   if (status.exitCode !== 0) return undefined;
   const members = JSON.parse(status.stdout) as EndpointStatus[];
   const leaders = new Set(members.map((m) => String(m.Status.leader)));
@@ -71,26 +79,29 @@ export const etcdAction: Action<LabContext> = {
   async run(ctx) {
     const pki = requirePki(ctx);
     const group = masters(ctx.topology);
-    await Promise.all(
-      group.map((master) =>
-        onNode(master.name, async () => {
-          const runner = ctx.runners[master.name];
-          const member = pki.members[master.name];
-          if (!runner || !member) throw new Error(`no runner or PKI for ${master.name}`);
-          await writeNodeFile(runner, ETCD_CA_CERT, pki.ca.certPem, 0o644);
-          await writeNodeFile(runner, ETCD_SERVER_CERT, member.server.certPem, 0o644);
-          await writeNodeFile(runner, ETCD_SERVER_KEY, member.server.keyPem, 0o600);
-          await writeNodeFile(runner, ETCD_PEER_CERT, member.peer.certPem, 0o644);
-          await writeNodeFile(runner, ETCD_PEER_KEY, member.peer.keyPem, 0o600);
-          await writeNodeFile(runner, KUBE_ETCD_CA_CERT, pki.ca.certPem, 0o644);
-          await writeNodeFile(runner, APISERVER_ETCD_CLIENT_CERT, pki.apiserverClient.certPem, 0o644);
-          await writeNodeFile(runner, APISERVER_ETCD_CLIENT_KEY, pki.apiserverClient.keyPem, 0o600);
-          await writeNodeFile(runner, ETCD_UNIT_PATH, renderEtcdUnit(ctx.topology, master, ctx.state.clusterToken));
-          // --no-block: a member only reports ready once it has quorum, so start all three together.
-          await run(runner, ['sh', '-c', 'systemctl daemon-reload && systemctl enable --quiet etcd && systemctl start --no-block etcd']);
-        }),
-      ),
-    );
+    await onEachNode(ctx, group, async (master, runner) => {
+      const member = pki.members[master.name];
+      if (!member) throw new Error(`no PKI for ${master.name}`);
+      await writeNodeFile(runner, ETCD_CA_CERT, pki.ca.certPem, 0o644);
+      await writeNodeFile(runner, ETCD_SERVER_CERT, member.server.certPem, 0o644);
+      await writeNodeFile(runner, ETCD_SERVER_KEY, member.server.keyPem, 0o600);
+      await writeNodeFile(runner, ETCD_PEER_CERT, member.peer.certPem, 0o644);
+      await writeNodeFile(runner, ETCD_PEER_KEY, member.peer.keyPem, 0o600);
+      await writeNodeFile(runner, KUBE_ETCD_CA_CERT, pki.ca.certPem, 0o644);
+      await writeNodeFile(runner, APISERVER_ETCD_CLIENT_CERT, pki.apiserverClient.certPem, 0o644);
+      await writeNodeFile(runner, APISERVER_ETCD_CLIENT_KEY, pki.apiserverClient.keyPem, 0o600);
+      await writeNodeFile(
+        runner,
+        ETCD_UNIT_PATH,
+        renderEtcdUnit(ctx.topology, master, ctx.state.clusterToken),
+      );
+      // --no-block: a member only reports ready once it has quorum, so start all three together.
+      await run(runner, [
+        'sh',
+        '-c',
+        'systemctl daemon-reload && systemctl enable --quiet etcd && systemctl start --no-block etcd',
+      ]);
+    });
     const first = ctx.runners[group[0]?.name ?? ''];
     if (!first) throw new Error('no master-0 runner');
     await onNode(group[0]?.name ?? 'master-0', () =>

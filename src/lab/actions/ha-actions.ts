@@ -8,7 +8,16 @@ import { podNetworkAction } from './podnet-action.js';
 
 /** The HA bring-up, in the order operators run it on VMs (recipe.md). */
 export function haActions(): Action<LabContext>[] {
-  return [pkiAction, podNetworkAction, etcdAction, keepalivedAction, kubeadmInitAction, joinMastersAction, joinWorkersAction, clusterReadyAction];
+  return [
+    pkiAction,
+    podNetworkAction,
+    etcdAction,
+    keepalivedAction,
+    kubeadmInitAction,
+    joinMastersAction,
+    joinWorkersAction,
+    clusterReadyAction,
+  ];
 }
 
 /** After an engine restart the units come back by themselves; wait until the cluster is whole. */

@@ -8,13 +8,15 @@ import {
   renderKeepalivedConf,
 } from '../../provision/keepalived.js';
 import { type NodeRunner, run, writeNodeFile } from '../../runtime/node-runner.js';
-import { type Action, onNode } from '../action.js';
+import { type Action, onEachNode, onNode } from '../action.js';
 import type { LabContext } from '../lab-context.js';
-import { masters } from '../topology.js';
+import { masters } from '../../core/topology.js';
 
 /** Does this node hold the VIP on eth0 right now? */
 export async function holdsVip(runner: NodeRunner, vip: string): Promise<boolean> {
-  const result = await runner.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'], { timeoutMs: 5000 });
+  const result = await runner.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'], {
+    timeoutMs: 5000,
+  });
   return result.exitCode === 0 && result.stdout.includes(` ${vip}/`);
 }
 
@@ -23,26 +25,39 @@ export const keepalivedAction: Action<LabContext> = {
   async run(ctx) {
     const group = masters(ctx.topology);
     const profile = ctx.state.timing;
-    await Promise.all(
-      group.map((master) =>
-        onNode(master.name, async () => {
-          const runner = ctx.runners[master.name];
-          if (!runner) throw new Error(`no runner for ${master.name}`);
-          await writeNodeFile(runner, KEEPALIVED_CHECK_SCRIPT_PATH, renderApiCheckScript(profile), 0o755);
-          await writeNodeFile(runner, KEEPALIVED_CONF_PATH, renderKeepalivedConf(ctx.topology, master, profile, { preempt: ctx.state.preempt }));
-          // Before init no API server exists anywhere; the marker makes master-0's check pass
-          // so it takes the VIP that `kubeadm init` needs as its endpoint.
-          if (master.index === 0) await writeNodeFile(runner, KEEPALIVED_BOOTSTRAP_MARKER, 'bootstrapping\n');
-          // keepalived accepts broken configs with a mere warning (host-notes.md): check first.
-          const check = await runner.exec(['keepalived', '-t', '-f', KEEPALIVED_CONF_PATH], { timeoutMs: 15_000 });
-          if (check.exitCode !== 0) {
-            const why = (check.stderr || check.stdout).trim().split('\n').slice(-2).join(' | ');
-            throw new RuntimeError('keepalived-config', `keepalived -t rejected ${KEEPALIVED_CONF_PATH} (exit ${check.exitCode}): ${why}`);
-          }
-          await run(runner, ['sh', '-c', 'systemctl enable --quiet keepalived && systemctl restart keepalived']);
-        }),
-      ),
-    );
+    await onEachNode(ctx, group, async (master, runner) => {
+      await writeNodeFile(
+        runner,
+        KEEPALIVED_CHECK_SCRIPT_PATH,
+        renderApiCheckScript(profile),
+        0o755,
+      );
+      await writeNodeFile(
+        runner,
+        KEEPALIVED_CONF_PATH,
+        renderKeepalivedConf(ctx.topology, master, profile, { preempt: ctx.state.preempt }),
+      );
+      // Before init no API server exists anywhere; the marker makes master-0's check pass
+      // so it takes the VIP that `kubeadm init` needs as its endpoint.
+      if (master.index === 0)
+        await writeNodeFile(runner, KEEPALIVED_BOOTSTRAP_MARKER, 'bootstrapping\n');
+      // keepalived accepts broken configs with a mere warning (host-notes.md): check first.
+      const check = await runner.exec(['keepalived', '-t', '-f', KEEPALIVED_CONF_PATH], {
+        timeoutMs: 15_000,
+      });
+      if (check.exitCode !== 0) {
+        const why = (check.stderr || check.stdout).trim().split('\n').slice(-2).join(' | ');
+        throw new RuntimeError(
+          'keepalived-config',
+          `keepalived -t rejected ${KEEPALIVED_CONF_PATH} (exit ${check.exitCode}): ${why}`,
+        );
+      }
+      await run(runner, [
+        'sh',
+        '-c',
+        'systemctl enable --quiet keepalived && systemctl restart keepalived',
+      ]);
+    });
     const first = group[0];
     const runner = first ? ctx.runners[first.name] : undefined;
     if (!first || !runner) throw new Error('no master-0');

@@ -2,15 +2,24 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RuntimeError } from '../../core/errors.js';
 import { waitFor } from '../../core/wait.js';
-import { KUBEADM_CONFIG_PATH, renderInitConfig, renderJoinConfig } from '../../provision/kubeadm.js';
+import {
+  KUBEADM_CONFIG_PATH,
+  renderInitConfig,
+  renderJoinConfig,
+} from '../../provision/kubeadm.js';
 import { rewriteKubeconfigServer } from '../../provision/kubeconfig.js';
 import { redactSecrets } from '../../provision/redact.js';
-import { NodeCommandError, type NodeRunner, run, writeNodeFile } from '../../runtime/node-runner.js';
+import {
+  NodeCommandError,
+  type NodeRunner,
+  run,
+  writeNodeFile,
+} from '../../runtime/node-runner.js';
 import { type Action, onNode } from '../action.js';
 import type { LabContext } from '../lab-context.js';
 import { writePrivateFile } from '../lab-state.js';
 import { caCertHash, newBootstrapToken, newCertificateKey } from '../secrets.js';
-import { API_PORT, type NodeSpec, masters, workers } from '../topology.js';
+import { API_PORT, type NodeSpec, masters, workers } from '../../core/topology.js';
 import { needsCgroupV1Override, resolveKubernetesVersion } from '../versions.js';
 import { endBootstrap } from './keepalived-action.js';
 
@@ -27,28 +36,57 @@ export function kubeconfigPath(stateDir: string): string {
  * the bridge sysctl is per-host and owned by the engine.
  */
 function ignoredPreflight(ctx: LabContext): string[] {
-  const checks = ['Swap', 'FileContent--proc-sys-net-bridge-bridge-nf-call-iptables', 'NumCPU', 'Mem'];
+  const checks = [
+    'Swap',
+    'FileContent--proc-sys-net-bridge-bridge-nf-call-iptables',
+    'NumCPU',
+    'Mem',
+  ];
   const version = resolveKubernetesVersion(ctx.state.kubernetesVersion);
-  if (ctx.state.cgroupV1 || needsCgroupV1Override(version, ctx.state.cgroupV1)) checks.push('SystemVerification');
+  if (ctx.state.cgroupV1 || needsCgroupV1Override(version, ctx.state.cgroupV1))
+    checks.push('SystemVerification');
   return checks;
 }
 
-async function kubeadmLog(ctx: LabContext, node: string, what: string, output: string): Promise<void> {
-  await writePrivateFile(join(ctx.stateDir, 'logs', `kubeadm-${what}-${node}.log`), redactSecrets(output));
+async function kubeadmLog(
+  ctx: LabContext,
+  node: string,
+  what: string,
+  output: string,
+): Promise<void> {
+  await writePrivateFile(
+    join(ctx.stateDir, 'logs', `kubeadm-${what}-${node}.log`),
+    redactSecrets(output),
+  );
 }
 
 /** kubeadm with its output kept (redacted) for the log bundle. */
-async function kubeadm(ctx: LabContext, runner: NodeRunner, what: string, args: string[], timeoutMs: number): Promise<string> {
+async function kubeadm(
+  ctx: LabContext,
+  runner: NodeRunner,
+  what: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<string> {
   const result = await runner.exec(['kubeadm', ...args], { timeoutMs, signal: ctx.signal });
   await kubeadmLog(ctx, runner.node, what, `${result.stdout}\n${result.stderr}`);
-  if (result.exitCode !== 0) throw new NodeCommandError(runner.node, ['kubeadm', args[0] ?? ''], result);
+  if (result.exitCode !== 0)
+    throw new NodeCommandError(runner.node, ['kubeadm', args[0] ?? ''], result);
   return result.stdout;
 }
 
 async function waitForPreload(ctx: LabContext, runner: NodeRunner): Promise<void> {
   await waitFor(
-    async () => ((await runner.exec(['test', '-e', '/run/ha-lab-preloaded'])).exitCode === 0 ? true : undefined),
-    { what: `${runner.node} to import its preloaded images`, timeoutMs: 180_000, intervalMs: 500, signal: ctx.signal },
+    async () =>
+      (await runner.exec(['test', '-e', '/run/ha-lab-preloaded'])).exitCode === 0
+        ? true
+        : undefined,
+    {
+      what: `${runner.node} to import its preloaded images`,
+      timeoutMs: 180_000,
+      intervalMs: 500,
+      signal: ctx.signal,
+    },
   );
 }
 
@@ -78,7 +116,13 @@ export const kubeadmInitAction: Action<LabContext> = {
         ignorePreflightErrors: ignoredPreflight(ctx),
       });
       await writeNodeFile(runner, KUBEADM_CONFIG_PATH, config, 0o600);
-      await kubeadm(ctx, runner, 'init', ['init', '--config', KUBEADM_CONFIG_PATH, '--upload-certs'], 300_000);
+      await kubeadm(
+        ctx,
+        runner,
+        'init',
+        ['init', '--config', KUBEADM_CONFIG_PATH, '--upload-certs'],
+        300_000,
+      );
       const caPem = await run(runner, ['cat', '/etc/kubernetes/pki/ca.crt']);
       await ctx.saveState({ bootstrapToken, certificateKey, caCertHash: caCertHash(caPem) });
       await saveKubeconfig(ctx, runner);
@@ -97,17 +141,33 @@ async function saveKubeconfig(ctx: LabContext, runner: NodeRunner): Promise<void
 async function waitForApiThroughVip(ctx: LabContext, runner: NodeRunner): Promise<void> {
   await waitFor(
     async () => {
-      const r = await runner.exec(['curl', '--fail', '--silent', '--max-time', '2', '-k', `https://${ctx.topology.vip}:${API_PORT}/readyz`]);
+      const r = await runner.exec([
+        'curl',
+        '--fail',
+        '--silent',
+        '--max-time',
+        '2',
+        '-k',
+        `https://${ctx.topology.vip}:${API_PORT}/readyz`,
+      ]);
       return r.exitCode === 0 ? true : undefined;
     },
-    { what: 'the API server to answer through the VIP', timeoutMs: 120_000, intervalMs: 500, signal: ctx.signal },
+    {
+      what: 'the API server to answer through the VIP',
+      timeoutMs: 120_000,
+      intervalMs: 500,
+      signal: ctx.signal,
+    },
   );
 }
 
 function joinInputs(ctx: LabContext) {
   const { bootstrapToken, certificateKey, caCertHash: hash } = ctx.state;
   if (!bootstrapToken || !certificateKey || !hash) {
-    throw new RuntimeError('join-secrets-missing', 'kubeadm init did not record its join token and CA hash');
+    throw new RuntimeError(
+      'join-secrets-missing',
+      'kubeadm init did not record its join token and CA hash',
+    );
   }
   return { bootstrapToken, certificateKey, caCertHashes: [hash] };
 }

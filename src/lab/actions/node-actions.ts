@@ -1,11 +1,21 @@
 import { RuntimeError } from '../../core/errors.js';
 import { waitFor } from '../../core/wait.js';
-import { createNodeContainer, inspectContainer, containerAction } from '../../runtime/node-containers.js';
+import {
+  createNodeContainer,
+  inspectContainer,
+  containerAction,
+} from '../../runtime/node-containers.js';
 import { createInternalNetwork, inspectNetwork } from '../../runtime/networks.js';
 import { run } from '../../runtime/node-runner.js';
-import { type Action, onNode } from '../action.js';
+import { type Action, onEachNode, onNode } from '../action.js';
 import type { LabContext } from '../lab-context.js';
-import { LABEL_NODE, LABEL_ROLE, containerName, labLabels, networkName } from '../topology.js';
+import {
+  LABEL_NODE,
+  LABEL_ROLE,
+  containerName,
+  labLabels,
+  networkName,
+} from '../../core/topology.js';
 
 export const createNetwork: Action<LabContext> = {
   name: 'network',
@@ -13,7 +23,13 @@ export const createNetwork: Action<LabContext> = {
     const name = networkName(ctx.lab);
     if (await inspectNetwork(name)) return;
     const t = ctx.topology;
-    await createInternalNetwork({ name, subnet: t.subnet, ipRange: t.ipRange, gateway: t.gateway, labels: labLabels(ctx.lab) });
+    await createInternalNetwork({
+      name,
+      subnet: t.subnet,
+      ipRange: t.ipRange,
+      gateway: t.gateway,
+      labels: labLabels(ctx.lab),
+    });
   },
 };
 
@@ -52,26 +68,33 @@ export const createNodes: Action<LabContext> = {
 export const waitForSystemd: Action<LabContext> = {
   name: 'systemd',
   async run(ctx) {
-    await Promise.all(
-      ctx.topology.nodes.map((node) =>
-        onNode(node.name, async () => {
-          const runner = ctx.runners[node.name];
-          if (!runner) throw new Error(`no runner for ${node.name}`);
-          const state = await waitFor(
-            async () => {
-              const result = await runner.exec(['systemctl', 'is-system-running'], { timeoutMs: 10_000 });
-              const s = result.stdout.trim();
-              return s === 'running' || s === 'degraded' ? s : undefined;
-            },
-            { what: `systemd on ${node.name} to finish booting`, timeoutMs: 90_000, intervalMs: 250, signal: ctx.signal },
-          );
-          if (state === 'degraded') {
-            const failed = await run(runner, ['systemctl', '--failed', '--no-legend', '--plain']);
-            const units = failed.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
-            throw new RuntimeError('node-degraded', `systemd is degraded; failed units: ${units.join(', ')}`);
-          }
-        }),
-      ),
-    );
+    await onEachNode(ctx, ctx.topology.nodes, async (node, runner) => {
+      const state = await waitFor(
+        async () => {
+          const result = await runner.exec(['systemctl', 'is-system-running'], {
+            timeoutMs: 10_000,
+          });
+          const s = result.stdout.trim();
+          return s === 'running' || s === 'degraded' ? s : undefined;
+        },
+        {
+          what: `systemd on ${node.name} to finish booting`,
+          timeoutMs: 90_000,
+          intervalMs: 250,
+          signal: ctx.signal,
+        },
+      );
+      if (state === 'degraded') {
+        const failed = await run(runner, ['systemctl', '--failed', '--no-legend', '--plain']);
+        const units = failed
+          .split('\n')
+          .map((l) => l.trim().split(/\s+/)[0])
+          .filter(Boolean);
+        throw new RuntimeError(
+          'node-degraded',
+          `systemd is degraded; failed units: ${units.join(', ')}`,
+        );
+      }
+    });
   },
 };

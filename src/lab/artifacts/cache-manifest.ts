@@ -40,7 +40,13 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 /** The directory of one cache entry: <root>/<kind>/<component>/<version>-<inputs hash>. */
-export function entryDir(root: string, kind: string, component: string, version: string, inputsHash: string): string {
+export function entryDir(
+  root: string,
+  kind: string,
+  component: string,
+  version: string,
+  inputsHash: string,
+): string {
   return join(root, kind, component, `${version}-${inputsHash.slice(0, 12)}`);
 }
 
@@ -90,7 +96,8 @@ export async function buildEntry(
     await produce(scratch);
     const files: Record<string, string> = {};
     for (const name of (await readdir(scratch)).sort()) {
-      if ((await stat(join(scratch, name))).isFile()) files[name] = await sha256File(join(scratch, name));
+      if ((await stat(join(scratch, name))).isFile())
+        files[name] = await sha256File(join(scratch, name));
     }
     const manifest: Manifest = { ...meta, createdAt: new Date().toISOString(), files };
     await writeFile(join(scratch, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);

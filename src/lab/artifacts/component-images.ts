@@ -1,7 +1,7 @@
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildImage, imageLabels } from '../../runtime/image-builder.js';
-import { LABEL_MANAGED } from '../topology.js';
+import { LABEL_MANAGED } from '../../core/topology.js';
 import { type ArtifactContext, progress } from './artifact-context.js';
 import type { BinarySet } from './go-binaries.js';
 import { hashInputs } from './cache-manifest.js';
@@ -19,7 +19,10 @@ export interface ExpectedImages {
 }
 
 export function parseImageList(output: string): ExpectedImages {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const find = (name: string) => {
     const line = lines.find((l) => l.split('/').pop()?.startsWith(`${name}:`));
     if (!line) throw new Error(`kubeadm config images list did not name a ${name} image`);
@@ -71,7 +74,11 @@ interface ImageRecipe {
   dockerfile: string;
 }
 
-async function buildOne(recipe: ImageRecipe, binarySha: string, ctx: ArtifactContext): Promise<void> {
+async function buildOne(
+  recipe: ImageRecipe,
+  binarySha: string,
+  ctx: ArtifactContext,
+): Promise<void> {
   const inputs = hashInputs([recipe.dockerfile, binarySha]);
   const labels = await imageLabels(recipe.tag);
   if (labels?.[LABEL_INPUTS] === inputs && !ctx.force) return;
@@ -80,7 +87,10 @@ async function buildOne(recipe: ImageRecipe, binarySha: string, ctx: ArtifactCon
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(dir, 'rootfs', 'tmp'), { recursive: true });
   await mkdir(join(dir, 'rootfs', 'etc'), { recursive: true });
-  await writeFile(join(dir, 'rootfs', 'etc', 'passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n');
+  await writeFile(
+    join(dir, 'rootfs', 'etc', 'passwd'),
+    'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n',
+  );
   await writeFile(join(dir, 'rootfs', 'etc', 'group'), 'root:x:0:\nnobody:x:65534:\n');
   await copyFile(join(recipe.binaryDir, recipe.binary), join(dir, recipe.binary));
   await writeFile(join(dir, 'Dockerfile'), recipe.dockerfile);
@@ -107,16 +117,70 @@ export interface ComponentImageInputs {
 }
 
 /** Builds the control-plane, kube-proxy, CoreDNS and pause images under the exact tags kubeadm expects. */
-export async function ensureComponentImages(inputs: ComponentImageInputs, ctx: ArtifactContext): Promise<void> {
+export async function ensureComponentImages(
+  inputs: ComponentImageInputs,
+  ctx: ArtifactContext,
+): Promise<void> {
   const k = inputs.kubernetes.dir;
   const sha = (name: string) => inputs.kubernetesSha[name] ?? '';
   const recipes: [ImageRecipe, string][] = [
-    [{ tag: inputs.expected.apiserver, binary: 'kube-apiserver', binaryDir: k, dockerfile: staticImageDockerfile('kube-apiserver', '/usr/local/bin/kube-apiserver') }, sha('kube-apiserver')],
-    [{ tag: inputs.expected.controllerManager, binary: 'kube-controller-manager', binaryDir: k, dockerfile: staticImageDockerfile('kube-controller-manager', '/usr/local/bin/kube-controller-manager') }, sha('kube-controller-manager')],
-    [{ tag: inputs.expected.scheduler, binary: 'kube-scheduler', binaryDir: k, dockerfile: staticImageDockerfile('kube-scheduler', '/usr/local/bin/kube-scheduler') }, sha('kube-scheduler')],
-    [{ tag: inputs.expected.proxy, binary: 'kube-proxy', binaryDir: k, dockerfile: kubeProxyDockerfile(inputs.baseImage) }, sha('kube-proxy')],
-    [{ tag: inputs.expected.coredns, binary: 'coredns', binaryDir: inputs.coredns.dir, dockerfile: staticImageDockerfile('coredns', '/coredns') }, inputs.corednsSha],
-    [{ tag: inputs.expected.pause, binary: 'pause', binaryDir: inputs.pause.dir, dockerfile: staticImageDockerfile('pause', '/pause', '65535:65535') }, inputs.pauseSha],
+    [
+      {
+        tag: inputs.expected.apiserver,
+        binary: 'kube-apiserver',
+        binaryDir: k,
+        dockerfile: staticImageDockerfile('kube-apiserver', '/usr/local/bin/kube-apiserver'),
+      },
+      sha('kube-apiserver'),
+    ],
+    [
+      {
+        tag: inputs.expected.controllerManager,
+        binary: 'kube-controller-manager',
+        binaryDir: k,
+        dockerfile: staticImageDockerfile(
+          'kube-controller-manager',
+          '/usr/local/bin/kube-controller-manager',
+        ),
+      },
+      sha('kube-controller-manager'),
+    ],
+    [
+      {
+        tag: inputs.expected.scheduler,
+        binary: 'kube-scheduler',
+        binaryDir: k,
+        dockerfile: staticImageDockerfile('kube-scheduler', '/usr/local/bin/kube-scheduler'),
+      },
+      sha('kube-scheduler'),
+    ],
+    [
+      {
+        tag: inputs.expected.proxy,
+        binary: 'kube-proxy',
+        binaryDir: k,
+        dockerfile: kubeProxyDockerfile(inputs.baseImage),
+      },
+      sha('kube-proxy'),
+    ],
+    [
+      {
+        tag: inputs.expected.coredns,
+        binary: 'coredns',
+        binaryDir: inputs.coredns.dir,
+        dockerfile: staticImageDockerfile('coredns', '/coredns'),
+      },
+      inputs.corednsSha,
+    ],
+    [
+      {
+        tag: inputs.expected.pause,
+        binary: 'pause',
+        binaryDir: inputs.pause.dir,
+        dockerfile: staticImageDockerfile('pause', '/pause', '65535:65535'),
+      },
+      inputs.pauseSha,
+    ],
   ];
   for (const [recipe, binarySha] of recipes) await buildOne(recipe, binarySha, ctx);
 }

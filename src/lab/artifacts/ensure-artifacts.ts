@@ -6,10 +6,25 @@ import type { KubernetesVersion } from '../versions.js';
 import type { ArtifactContext } from './artifact-context.js';
 import { progress } from './artifact-context.js';
 import { checkEntry } from './cache-manifest.js';
-import { ensureComponentImages, type ExpectedImages, parseImageList, tagOf } from './component-images.js';
-import { type BinarySet, ensureCorednsBinary, ensureEtcdBinaries, ensureKubernetesBinaries, ensurePauseBinary } from './go-binaries.js';
+import {
+  ensureComponentImages,
+  type ExpectedImages,
+  parseImageList,
+  tagOf,
+} from './component-images.js';
+import {
+  type BinarySet,
+  ensureCorednsBinary,
+  ensureEtcdBinaries,
+  ensureKubernetesBinaries,
+  ensurePauseBinary,
+} from './go-binaries.js';
 import { ensureNodeImage } from './node-image.js';
-import { downloadEtcdBinaries, downloadKubernetesBinaries, type ReleaseSource } from './release-download.js';
+import {
+  downloadEtcdBinaries,
+  downloadKubernetesBinaries,
+  type ReleaseSource,
+} from './release-download.js';
 
 export const BASE_IMAGE = 'ha-lab/debian-base:bookworm';
 
@@ -49,18 +64,36 @@ async function shaOf(set: BinarySet): Promise<Record<string, string>> {
  * Everything a lab needs, each step cached by content: base image, binaries, component
  * images under kubeadm's names, and the node image with all of it preloaded.
  */
-export async function ensureArtifacts(request: ArtifactRequest, ctx: ArtifactContext): Promise<Artifacts> {
+export async function ensureArtifacts(
+  request: ArtifactRequest,
+  ctx: ArtifactContext,
+): Promise<Artifacts> {
   await mkdir(ctx.logDir, { recursive: true });
   progress(ctx, 'artifacts', 'base image');
-  await ensureBaseImage(BASE_IMAGE, 'bookworm', await debianMirror(), join(ctx.logDir, 'base-image.log'), ctx.signal);
+  await ensureBaseImage(
+    BASE_IMAGE,
+    'bookworm',
+    await debianMirror(),
+    join(ctx.logDir, 'base-image.log'),
+    ctx.signal,
+  );
 
   const kubernetes =
     request.source.kind === 'release'
       ? await downloadKubernetesBinaries(request.version, request.source, ctx)
       : await ensureKubernetesBinaries(request.version, ctx);
-  const etcd = request.source.kind === 'release' ? await downloadEtcdBinaries(request.source, ctx) : await ensureEtcdBinaries(ctx);
+  const etcd =
+    request.source.kind === 'release'
+      ? await downloadEtcdBinaries(request.source, ctx)
+      : await ensureEtcdBinaries(ctx);
 
-  const list = await runHost(join(kubernetes.dir, 'kubeadm'), ['config', 'images', 'list', '--kubernetes-version', request.version.version]);
+  const list = await runHost(join(kubernetes.dir, 'kubeadm'), [
+    'config',
+    'images',
+    'list',
+    '--kubernetes-version',
+    request.version.version,
+  ]);
   const expected = parseImageList(list);
   const coredns = await ensureCorednsBinary(tagOf(expected.coredns), ctx);
   const pause = await ensurePauseBinary(tagOf(expected.pause), ctx);
@@ -68,7 +101,19 @@ export async function ensureArtifacts(request: ArtifactRequest, ctx: ArtifactCon
   const kubernetesSha = await shaOf(kubernetes);
   const corednsSha = (await shaOf(coredns)).coredns ?? '';
   const pauseSha = (await shaOf(pause)).pause ?? '';
-  await ensureComponentImages({ expected, kubernetes, kubernetesSha, coredns, corednsSha, pause, pauseSha, baseImage: BASE_IMAGE }, ctx);
+  await ensureComponentImages(
+    {
+      expected,
+      kubernetes,
+      kubernetesSha,
+      coredns,
+      corednsSha,
+      pause,
+      pauseSha,
+      baseImage: BASE_IMAGE,
+    },
+    ctx,
+  );
 
   const ids = await Promise.all(Object.values(expected).map((tag) => imageId(tag)));
   const nodeImage = await ensureNodeImage(

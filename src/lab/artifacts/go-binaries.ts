@@ -2,7 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoRoot } from '../../core/paths.js';
 import { runHost } from '../../runtime/host-commands.js';
-import { ETCD_VERSION, KUBERNETES_COMMANDS, kubernetesLdflags, type KubernetesVersion } from '../versions.js';
+import {
+  ETCD_VERSION,
+  KUBERNETES_COMMANDS,
+  kubernetesLdflags,
+  type KubernetesVersion,
+} from '../versions.js';
 import { type ArtifactContext, progress, warn } from './artifact-context.js';
 import { buildEntry, checkEntry, entryDir, hashInputs } from './cache-manifest.js';
 import { corednsModuleDir, goVersion, kubernetesModuleDir } from './go-modules.js';
@@ -48,48 +53,92 @@ async function ensureEntry(
   }
   const logFile = join(ctx.logDir, `build-${component}-${version}.log`);
   progress(ctx, 'artifacts', `building ${component} ${version} from Go modules (log: ${logFile})`);
-  const manifest = await buildEntry(dir, { component, version, inputsHash, source: 'go-build' }, (scratch) =>
-    build(scratch, logFile),
+  const manifest = await buildEntry(
+    dir,
+    { component, version, inputsHash, source: 'go-build' },
+    (scratch) => build(scratch, logFile),
   );
   return { component, version, dir, files: Object.keys(manifest.files) };
 }
 
-export async function ensureKubernetesBinaries(version: KubernetesVersion, ctx: ArtifactContext): Promise<BinarySet> {
+export async function ensureKubernetesBinaries(
+  version: KubernetesVersion,
+  ctx: ArtifactContext,
+): Promise<BinarySet> {
   const logFile = join(ctx.logDir, `build-kubernetes-${version.version}.log`);
   const moduleDir = await kubernetesModuleDir(version.version, ctx, logFile);
   const ldflags = kubernetesLdflags(version);
-  return ensureEntry(ctx, 'kubernetes', version.version, [...(await moduleFingerprint(moduleDir)), ldflags], async (scratch) => {
-    await runHost(
-      BUILD_SCRIPT(),
-      [moduleDir, `${scratch}/`, ldflags, ...KUBERNETES_COMMANDS.map((c) => `k8s.io/kubernetes/cmd/${c}`)],
-      { logFile, signal: ctx.signal },
-    );
-  });
+  return ensureEntry(
+    ctx,
+    'kubernetes',
+    version.version,
+    [...(await moduleFingerprint(moduleDir)), ldflags],
+    async (scratch) => {
+      await runHost(
+        BUILD_SCRIPT(),
+        [
+          moduleDir,
+          `${scratch}/`,
+          ldflags,
+          ...KUBERNETES_COMMANDS.map((c) => `k8s.io/kubernetes/cmd/${c}`),
+        ],
+        { logFile, signal: ctx.signal },
+      );
+    },
+  );
 }
 
 export async function ensureEtcdBinaries(ctx: ArtifactContext): Promise<BinarySet> {
   const moduleDir = join(repoRoot(), 'go', 'etcd');
   const ldflags = `-X go.etcd.io/etcd/api/v3/version.GitSHA=${ETCD_VERSION}`;
-  return ensureEntry(ctx, 'etcd', ETCD_VERSION, [...(await moduleFingerprint(moduleDir)), ldflags], async (scratch, logFile) => {
-    await runHost(BUILD_SCRIPT(), [moduleDir, join(scratch, 'etcd'), ldflags, 'go.etcd.io/etcd/server/v3'], { logFile, signal: ctx.signal });
-    await runHost(BUILD_SCRIPT(), [moduleDir, join(scratch, 'etcdctl'), ldflags, 'go.etcd.io/etcd/etcdctl/v3'], { logFile, signal: ctx.signal });
-  });
+  return ensureEntry(
+    ctx,
+    'etcd',
+    ETCD_VERSION,
+    [...(await moduleFingerprint(moduleDir)), ldflags],
+    async (scratch, logFile) => {
+      await runHost(
+        BUILD_SCRIPT(),
+        [moduleDir, join(scratch, 'etcd'), ldflags, 'go.etcd.io/etcd/server/v3'],
+        { logFile, signal: ctx.signal },
+      );
+      await runHost(
+        BUILD_SCRIPT(),
+        [moduleDir, join(scratch, 'etcdctl'), ldflags, 'go.etcd.io/etcd/etcdctl/v3'],
+        { logFile, signal: ctx.signal },
+      );
+    },
+  );
 }
 
-export async function ensureCorednsBinary(version: string, ctx: ArtifactContext): Promise<BinarySet> {
+export async function ensureCorednsBinary(
+  version: string,
+  ctx: ArtifactContext,
+): Promise<BinarySet> {
   const logFile = join(ctx.logDir, `build-coredns-${version}.log`);
   const moduleDir = await corednsModuleDir(version, ctx, logFile);
-  const inputs = [...(await moduleFingerprint(moduleDir)), await readFile(join(moduleDir, 'main.go'), 'utf8')];
+  const inputs = [
+    ...(await moduleFingerprint(moduleDir)),
+    await readFile(join(moduleDir, 'main.go'), 'utf8'),
+  ];
   return ensureEntry(ctx, 'coredns', version, inputs, async (scratch) => {
-    await runHost(BUILD_SCRIPT(), [moduleDir, join(scratch, 'coredns'), '', '.'], { logFile, signal: ctx.signal });
+    await runHost(BUILD_SCRIPT(), [moduleDir, join(scratch, 'coredns'), '', '.'], {
+      logFile,
+      signal: ctx.signal,
+    });
   });
 }
 
 export async function ensurePauseBinary(version: string, ctx: ArtifactContext): Promise<BinarySet> {
   const moduleDir = join(repoRoot(), 'go', 'pause');
-  const inputs = [await readFile(join(moduleDir, 'main.go'), 'utf8'), await readFile(join(moduleDir, 'go.mod'), 'utf8')];
+  const inputs = [
+    await readFile(join(moduleDir, 'main.go'), 'utf8'),
+    await readFile(join(moduleDir, 'go.mod'), 'utf8'),
+  ];
   return ensureEntry(ctx, 'pause', version, inputs, async (scratch, logFile) => {
-    await runHost(BUILD_SCRIPT(), [moduleDir, join(scratch, 'pause'), '', '.'], { logFile, signal: ctx.signal });
+    await runHost(BUILD_SCRIPT(), [moduleDir, join(scratch, 'pause'), '', '.'], {
+      logFile,
+      signal: ctx.signal,
+    });
   });
 }
-

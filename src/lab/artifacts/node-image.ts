@@ -2,9 +2,14 @@ import { cp, link, copyFile, mkdir, readFile, readdir, rm, writeFile } from 'nod
 import { join, relative } from 'node:path';
 import { repoRoot } from '../../core/paths.js';
 import { renderContainerdConfig } from '../../provision/containerd.js';
-import { KUBEADM_DROP_IN_PATH, KUBELET_UNIT_PATH, renderKubeadmDropIn, renderKubeletUnit } from '../../provision/units.js';
+import {
+  KUBEADM_DROP_IN_PATH,
+  KUBELET_UNIT_PATH,
+  renderKubeadmDropIn,
+  renderKubeletUnit,
+} from '../../provision/units.js';
 import { buildImage, imageLabels, saveImages } from '../../runtime/image-builder.js';
-import { LABEL_MANAGED } from '../topology.js';
+import { LABEL_MANAGED } from '../../core/topology.js';
 import { type ArtifactContext, progress } from './artifact-context.js';
 import { hashInputs } from './cache-manifest.js';
 import type { ExpectedImages } from './component-images.js';
@@ -50,7 +55,9 @@ function renderedFiles(expected: ExpectedImages): Record<string, string> {
  * The node image tag carries a hash of everything that goes into it, so an unchanged input
  * is never rebuilt and a changed one can never be mistaken for the old image.
  */
-export async function nodeImageTag(inputs: NodeImageInputs): Promise<{ tag: string; inputsHash: string }> {
+export async function nodeImageTag(
+  inputs: NodeImageInputs,
+): Promise<{ tag: string; inputsHash: string }> {
   const root = repoRoot();
   const parts: string[] = [await readFile(join(root, 'images', 'node.Dockerfile'), 'utf8')];
   for (const file of await listFiles(join(root, 'images', 'node-files'))) {
@@ -62,7 +69,10 @@ export async function nodeImageTag(inputs: NodeImageInputs): Promise<{ tag: stri
   return { tag: `ha-lab/node:${inputs.kubernetesVersion}-${inputsHash.slice(0, 12)}`, inputsHash };
 }
 
-export async function ensureNodeImage(inputs: NodeImageInputs, ctx: ArtifactContext): Promise<string> {
+export async function ensureNodeImage(
+  inputs: NodeImageInputs,
+  ctx: ArtifactContext,
+): Promise<string> {
   const { tag, inputsHash } = await nodeImageTag(inputs);
   const labels = await imageLabels(tag);
   if (labels?.[LABEL_INPUTS] === inputsHash && !ctx.force) return tag;
@@ -81,12 +91,24 @@ export async function ensureNodeImage(inputs: NodeImageInputs, ctx: ArtifactCont
   }
   // Hard links keep staging instant and free; fall back to copies across filesystems.
   const place = async (from: string, to: string) => link(from, to).catch(() => copyFile(from, to));
-  for (const name of NODE_BINARIES) await place(join(inputs.kubernetes.dir, name), join(stage, 'bin', name));
-  for (const name of ETCD_BINARIES) await place(join(inputs.etcd.dir, name), join(stage, 'bin', name));
+  for (const name of NODE_BINARIES)
+    await place(join(inputs.kubernetes.dir, name), join(stage, 'bin', name));
+  for (const name of ETCD_BINARIES)
+    await place(join(inputs.etcd.dir, name), join(stage, 'bin', name));
   const e = inputs.expected;
   progress(ctx, 'images', 'saving component images for preloading');
-  await saveImages([e.pause, e.coredns, e.proxy], join(stage, 'preload', 'common.tar'), logFile, ctx.signal);
-  await saveImages([e.apiserver, e.controllerManager, e.scheduler], join(stage, 'preload', 'control-plane.tar'), logFile, ctx.signal);
+  await saveImages(
+    [e.pause, e.coredns, e.proxy],
+    join(stage, 'preload', 'common.tar'),
+    logFile,
+    ctx.signal,
+  );
+  await saveImages(
+    [e.apiserver, e.controllerManager, e.scheduler],
+    join(stage, 'preload', 'control-plane.tar'),
+    logFile,
+    ctx.signal,
+  );
   try {
     await buildImage({
       contextDir: stage,

@@ -28,17 +28,30 @@ async function fetchBytes(url: string, signal?: AbortSignal): Promise<Buffer> {
   const deadline = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
   let response: Response;
   try {
-    response = await fetch(url, { signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
+    response = await fetch(url, {
+      signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+    });
   } catch (error) {
-    throw new RuntimeError('download-failed', `could not download ${url}: ${(error as Error).message}`, { cause: error });
+    throw new RuntimeError(
+      'download-failed',
+      `could not download ${url}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   if (!response.ok) {
-    throw new RuntimeError('download-failed', `download of ${url} failed with HTTP ${response.status}: check the release base URL`);
+    throw new RuntimeError(
+      'download-failed',
+      `download of ${url} failed with HTTP ${response.status}: check the release base URL`,
+    );
   }
   try {
     return Buffer.from(await response.arrayBuffer());
   } catch (error) {
-    throw new RuntimeError('download-failed', `download of ${url} broke off: ${(error as Error).message}`, { cause: error });
+    throw new RuntimeError(
+      'download-failed',
+      `download of ${url} broke off: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -49,7 +62,10 @@ function sha256(bytes: Buffer): string {
 function verify(url: string, bytes: Buffer, expected: string): void {
   const actual = sha256(bytes);
   if (actual !== expected.toLowerCase()) {
-    throw new RuntimeError('checksum-mismatch', `sha256 of ${url} is ${actual.slice(0, 16)}…, the release says ${expected.slice(0, 16)}…: refusing to use it`);
+    throw new RuntimeError(
+      'checksum-mismatch',
+      `sha256 of ${url} is ${actual.slice(0, 16)}…, the release says ${expected.slice(0, 16)}…: refusing to use it`,
+    );
   }
 }
 
@@ -73,21 +89,39 @@ async function ensureDownloaded(
   const inputsHash = hashInputs(['release', component, version, source]);
   const dir = entryDir(ctx.cacheRoot, 'bin', component, version, inputsHash);
   const check = await checkEntry(dir);
-  if (check.ok && !ctx.force) return { component, version, dir, files: Object.keys(check.manifest.files) };
-  if (!check.ok && check.reason !== 'not built yet') warn(ctx, `cache entry ${component} ${version} is corrupted (${check.reason}): downloading again`);
-  const manifest = await buildEntry(dir, { component, version, inputsHash, source: 'release-download' }, fill);
+  if (check.ok && !ctx.force)
+    return { component, version, dir, files: Object.keys(check.manifest.files) };
+  if (!check.ok && check.reason !== 'not built yet')
+    warn(
+      ctx,
+      `cache entry ${component} ${version} is corrupted (${check.reason}): downloading again`,
+    );
+  const manifest = await buildEntry(
+    dir,
+    { component, version, inputsHash, source: 'release-download' },
+    fill,
+  );
   return { component, version, dir, files: Object.keys(manifest.files) };
 }
 
-export async function downloadKubernetesBinaries(version: KubernetesVersion, release: ReleaseSource, ctx: ArtifactContext): Promise<BinarySet> {
+export async function downloadKubernetesBinaries(
+  version: KubernetesVersion,
+  release: ReleaseSource,
+  ctx: ArtifactContext,
+): Promise<BinarySet> {
   const arch = release.arch ?? 'amd64';
   const base = `${release.kubernetesBaseUrl.replace(/\/$/, '')}/${version.version}/bin/linux/${arch}`;
   return ensureDownloaded(ctx, 'kubernetes', version.version, base, async (scratch) => {
     for (const command of KUBERNETES_COMMANDS) {
       progress(ctx, 'artifacts', `downloading ${command} ${version.version}`);
       const url = `${base}/${command}`;
-      const expected = [...parseChecksums((await fetchBytes(`${url}.sha256`, ctx.signal)).toString('utf8')).values()][0];
-      if (!expected) throw new RuntimeError('checksum-missing', `${url}.sha256 holds no sha256 digest`);
+      const expected = [
+        ...parseChecksums(
+          (await fetchBytes(`${url}.sha256`, ctx.signal)).toString('utf8'),
+        ).values(),
+      ][0];
+      if (!expected)
+        throw new RuntimeError('checksum-missing', `${url}.sha256 holds no sha256 digest`);
       const bytes = await fetchBytes(url, ctx.signal);
       verify(url, bytes, expected);
       await writeFile(join(scratch, command), bytes);
@@ -96,15 +130,21 @@ export async function downloadKubernetesBinaries(version: KubernetesVersion, rel
   });
 }
 
-export async function downloadEtcdBinaries(release: ReleaseSource, ctx: ArtifactContext): Promise<BinarySet> {
+export async function downloadEtcdBinaries(
+  release: ReleaseSource,
+  ctx: ArtifactContext,
+): Promise<BinarySet> {
   const arch = release.arch ?? 'amd64';
   const name = `etcd-${ETCD_VERSION}-linux-${arch}`;
   const base = `${release.etcdBaseUrl.replace(/\/$/, '')}/${ETCD_VERSION}`;
   return ensureDownloaded(ctx, 'etcd', ETCD_VERSION, base, async (scratch) => {
     progress(ctx, 'artifacts', `downloading ${name}.tar.gz`);
-    const sums = parseChecksums((await fetchBytes(`${base}/SHA256SUMS`, ctx.signal)).toString('utf8'));
+    const sums = parseChecksums(
+      (await fetchBytes(`${base}/SHA256SUMS`, ctx.signal)).toString('utf8'),
+    );
     const expected = sums.get(`${name}.tar.gz`);
-    if (!expected) throw new RuntimeError('checksum-missing', `${base}/SHA256SUMS does not list ${name}.tar.gz`);
+    if (!expected)
+      throw new RuntimeError('checksum-missing', `${base}/SHA256SUMS does not list ${name}.tar.gz`);
     const url = `${base}/${name}.tar.gz`;
     const bytes = await fetchBytes(url, ctx.signal);
     verify(url, bytes, expected);
@@ -114,7 +154,8 @@ export async function downloadEtcdBinaries(release: ReleaseSource, ctx: Artifact
     const inner = join(unpack, name);
     const files = await readdir(inner);
     for (const binary of ['etcd', 'etcdctl']) {
-      if (!files.includes(binary)) throw new RuntimeError('release-layout', `${url} has no ${name}/${binary}`);
+      if (!files.includes(binary))
+        throw new RuntimeError('release-layout', `${url} has no ${name}/${binary}`);
       await rename(join(inner, binary), join(scratch, binary));
     }
     await rm(unpack, { recursive: true, force: true });

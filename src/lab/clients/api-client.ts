@@ -7,14 +7,33 @@ export function adminIdentity(kubeconfigYaml: string): TlsIdentity & { server: s
   return { ca: creds.caPem, cert: creds.certPem, key: creds.keyPem, server: creds.server };
 }
 
-export async function readyz(baseUrl: string, identity: TlsIdentity, timeoutMs = 1000): Promise<HttpResult> {
+export async function readyz(
+  baseUrl: string,
+  identity: TlsIdentity,
+  timeoutMs = 1000,
+): Promise<HttpResult> {
   return tlsRequest(`${baseUrl}/readyz`, identity, { timeoutMs });
 }
 
-export async function apiGet(baseUrl: string, path: string, identity: TlsIdentity, timeoutMs = 3000): Promise<HttpResult> {
+export async function apiGet(
+  baseUrl: string,
+  path: string,
+  identity: TlsIdentity,
+  timeoutMs = 3000,
+): Promise<HttpResult> {
   return tlsRequest(`${baseUrl}${path}`, identity, { timeoutMs });
 }
 
-export async function apiPost(baseUrl: string, path: string, identity: TlsIdentity, body: unknown, timeoutMs = 3000): Promise<HttpResult> {
-  return tlsRequest(`${baseUrl}${path}`, identity, { method: 'POST', body: JSON.stringify(body), timeoutMs });
+export async function apiPost(
+  baseUrl: string,
+  path: string,
+  identity: TlsIdentity,
+  body: unknown,
+  timeoutMs = 3000,
+): Promise<HttpResult> {
+  return tlsRequest(`${baseUrl}${path}`, identity, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    timeoutMs,
+  });
 }

@@ -1,4 +1,4 @@
-import { ETCD_CLIENT_PORT } from '../topology.js';
+import { ETCD_CLIENT_PORT } from '../../core/topology.js';
 import { type TlsIdentity, tlsRequest } from './tls-request.js';
 
 /**
@@ -19,13 +19,28 @@ function url(ip: string, path: string): string {
   return `https://${ip}:${ETCD_CLIENT_PORT}${path}`;
 }
 
-async function post(ip: string, path: string, identity: TlsIdentity, body: unknown, timeoutMs: number): Promise<Record<string, unknown>> {
-  const res = await tlsRequest(url(ip, path), identity, { method: 'POST', body: JSON.stringify(body), timeoutMs });
-  if (res.status !== 200) throw Object.assign(new Error(`HTTP ${res.status}`), { code: `HTTP_${res.status}` });
+async function post(
+  ip: string,
+  path: string,
+  identity: TlsIdentity,
+  body: unknown,
+  timeoutMs: number,
+): Promise<Record<string, unknown>> {
+  const res = await tlsRequest(url(ip, path), identity, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    timeoutMs,
+  });
+  if (res.status !== 200)
+    throw Object.assign(new Error(`HTTP ${res.status}`), { code: `HTTP_${res.status}` });
   return JSON.parse(res.body) as Record<string, unknown>;
 }
 
-export async function etcdStatus(ip: string, identity: TlsIdentity, timeoutMs = 1000): Promise<EtcdMemberView> {
+export async function etcdStatus(
+  ip: string,
+  identity: TlsIdentity,
+  timeoutMs = 1000,
+): Promise<EtcdMemberView> {
   const r = await post(ip, '/v3/maintenance/status', identity, {}, timeoutMs);
   const header = (r.header ?? {}) as Record<string, string>;
   return {
@@ -38,18 +53,37 @@ export async function etcdStatus(ip: string, identity: TlsIdentity, timeoutMs = 
   };
 }
 
-export async function etcdHealthy(ip: string, identity: TlsIdentity, timeoutMs = 1000): Promise<boolean> {
+export async function etcdHealthy(
+  ip: string,
+  identity: TlsIdentity,
+  timeoutMs = 1000,
+): Promise<boolean> {
   const res = await tlsRequest(url(ip, '/health'), identity, { timeoutMs });
   return res.status === 200 && /"health"\s*:\s*"true"/.test(res.body);
 }
 
-export async function etcdMembers(ip: string, identity: TlsIdentity, timeoutMs = 2000): Promise<{ id: string; name: string }[]> {
+export async function etcdMembers(
+  ip: string,
+  identity: TlsIdentity,
+  timeoutMs = 2000,
+): Promise<{ id: string; name: string }[]> {
   const r = await post(ip, '/v3/cluster/member/list', identity, {}, timeoutMs);
   const members = (r.members ?? []) as { ID?: string; name?: string }[];
   return members.map((m) => ({ id: String(m.ID ?? ''), name: m.name ?? '' }));
 }
 
-export async function etcdHashKv(ip: string, identity: TlsIdentity, revision = 0, timeoutMs = 5000): Promise<number> {
-  const r = await post(ip, '/v3/maintenance/hashkv', identity, { revision: String(revision) }, timeoutMs);
+export async function etcdHashKv(
+  ip: string,
+  identity: TlsIdentity,
+  revision = 0,
+  timeoutMs = 5000,
+): Promise<number> {
+  const r = await post(
+    ip,
+    '/v3/maintenance/hashkv',
+    identity,
+    { revision: String(revision) },
+    timeoutMs,
+  );
   return Number(r.hash ?? Number.NaN);
 }

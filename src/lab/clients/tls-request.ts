@@ -20,7 +20,13 @@ export interface HttpResult {
 export function tlsRequest(
   url: string,
   identity: TlsIdentity,
-  options: { method?: string; body?: string; timeoutMs: number; servername?: string; headers?: Record<string, string> },
+  options: {
+    method?: string;
+    body?: string;
+    timeoutMs: number;
+    servername?: string;
+    headers?: Record<string, string>;
+  },
 ): Promise<HttpResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -34,19 +40,31 @@ export function tlsRequest(
         agent: false,
         timeout: options.timeoutMs,
         ...(options.servername ? { servername: options.servername } : {}),
-        headers: { ...(options.body ? { 'content-type': 'application/json' } : {}), ...(options.headers ?? {}) },
+        headers: {
+          ...(options.body ? { 'content-type': 'application/json' } : {}),
+          ...(options.headers ?? {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), latencyMs: performance.now() - started }),
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            latencyMs: performance.now() - started,
+          }),
         );
         res.on('error', reject);
       },
     );
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error('ETIMEDOUT'), { code: 'ETIMEDOUT' })), options.timeoutMs);
-    req.on('timeout', () => req.destroy(Object.assign(new Error('ETIMEDOUT'), { code: 'ETIMEDOUT' })));
+    const timer = setTimeout(
+      () => req.destroy(Object.assign(new Error('ETIMEDOUT'), { code: 'ETIMEDOUT' })),
+      options.timeoutMs,
+    );
+    req.on('timeout', () =>
+      req.destroy(Object.assign(new Error('ETIMEDOUT'), { code: 'ETIMEDOUT' })),
+    );
     req.on('error', (e) => {
       clearTimeout(timer);
       reject(e);

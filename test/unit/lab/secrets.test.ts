@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import forge from 'node-forge';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { caCertHash, newBootstrapToken, newCertificateKey } from '../../../src/lab/secrets.js';
-import { buildTopology } from '../../../src/lab/topology.js';
+import { buildTopology } from '../../../src/core/topology.js';
 import { createEtcdPki, type EtcdPki } from '../../../src/provision/pki.js';
 
 let pki: EtcdPki;

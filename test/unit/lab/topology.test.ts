@@ -8,7 +8,7 @@ import {
   parseSubnet,
   validateLabName,
   workers,
-} from '../../../src/lab/topology.js';
+} from '../../../src/core/topology.js';
 
 function ipToNumber(ip: string): number {
   return ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);

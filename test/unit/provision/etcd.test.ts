@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTopology, findNode, masters } from '../../../src/lab/topology.js';
+import { buildTopology, findNode, masters } from '../../../src/core/topology.js';
 import {
   APISERVER_ETCD_CLIENT_CERT,
   APISERVER_ETCD_CLIENT_KEY,

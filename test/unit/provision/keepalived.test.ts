@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTopology, masters, type NodeSpec } from '../../../src/lab/topology.js';
+import { buildTopology, masters, type NodeSpec } from '../../../src/core/topology.js';
 import {
   confFind,
   expectedVipHolderAfterRestore,
@@ -107,8 +107,12 @@ describe('renderKeepalivedConf', () => {
   });
 
   it('re-announces the VIP while holding it, faster in the fast profile', () => {
-    expect(value(render(masters(topology)[0] as NodeSpec).instance, 'garp_master_refresh')).toBe('5');
-    expect(value(render(masters(topology)[0] as NodeSpec, 'fast').instance, 'garp_master_refresh')).toBe('2');
+    expect(value(render(masters(topology)[0] as NodeSpec).instance, 'garp_master_refresh')).toBe(
+      '5',
+    );
+    expect(
+      value(render(masters(topology)[0] as NodeSpec, 'fast').instance, 'garp_master_refresh'),
+    ).toBe('2');
   });
 
   it.each(profiles)('has no authentication block (%s)', (p) => {

@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { buildTopology, findNode } from '../../../src/lab/topology.js';
+import { buildTopology, findNode } from '../../../src/core/topology.js';
 import {
   APISERVER_ETCD_CLIENT_CERT,
   APISERVER_ETCD_CLIENT_KEY,

@@ -1,6 +1,6 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildTopology, masters } from '../../../src/lab/topology.js';
+import { buildTopology, masters } from '../../../src/core/topology.js';
 import {
   APISERVER_ETCD_CLIENT_CN,
   createEtcdPki,

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildTopology, findNode, VXLAN_ID, VXLAN_PORT } from '../../../src/lab/topology.js';
+import { buildTopology, findNode, VXLAN_ID, VXLAN_PORT } from '../../../src/core/topology.js';
 import {
   POD_NETWORK_SCRIPT_PATH,
   renderCniConflist,

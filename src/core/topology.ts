@@ -1,4 +1,4 @@
-import { UsageError } from '../core/errors.js';
+import { UsageError } from './errors.js';
 
 /** One source of truth for names, addresses, labels and ports. Everything imports these. */
 
