@@ -46,8 +46,8 @@ async function until(
  * Every scenario starts from the same place: all members and API servers healthy and the VIP
  * on the top-priority master. Without preemption the VIP stays wherever the last failover put
  * it, so a repeated kill-master0 would otherwise kill a master that holds nothing. Re-homing
- * restarts keepalived on the current holder (the others then elect master-0) before any probe
- * runs, so it never counts against the scenario. Returns what it did, for the history.
+ * happens before any probe runs, so it never counts against the scenario. Returns what it
+ * did, for the history.
  */
 export async function prepareStartingState(
   lab: OpenLab,
@@ -59,14 +59,25 @@ export async function prepareStartingState(
   const holders = await currentVipHolders(lab);
   if (holders.length === 1 && holders[0] === top.name) return undefined;
   log(`re-homing the VIP from ${holders.join(', ') || 'nobody'} to ${top.name} before the run`);
-  for (const holder of holders.filter((h) => h !== top.name)) {
-    const runner = lab.runners[holder];
-    if (runner) await run(runner, ['systemctl', 'restart', 'keepalived']);
+  // Stop keepalived on every other master, so the top one is alone and must take the VIP
+  // (restarting only the holder lets whichever backup's timer fires first win), then start
+  // them again: they return as backups and, without preemption, leave the VIP where it is.
+  const others = masters(lab.topology).filter((m) => m.name !== top.name);
+  for (const m of others) {
+    const runner = lab.runners[m.name];
+    if (runner) await run(runner, ['systemctl', 'stop', 'keepalived']);
   }
-  await until(`the VIP on ${top.name}`, 60_000, async () => {
-    const now = await currentVipHolders(lab);
-    return now.length === 1 && now[0] === top.name && (await apiOk(lab.apiUrl, lab));
-  });
+  try {
+    await until(`the VIP on ${top.name}`, 60_000, async () => {
+      const now = await currentVipHolders(lab);
+      return now.length === 1 && now[0] === top.name && (await apiOk(lab.apiUrl, lab));
+    });
+  } finally {
+    for (const m of others) {
+      const runner = lab.runners[m.name];
+      if (runner) await run(runner, ['systemctl', 'start', 'keepalived']);
+    }
+  }
   // Let the restarted keepalived pass its health check again before faults begin.
   await delay(3000);
   return `VIP re-homed from ${holders.join(', ') || 'nobody'} to ${top.name} before the run`;
