@@ -3,14 +3,20 @@ import { masters } from '../../core/topology.js';
 import type { EtcdMemberStatus } from '../history.js';
 import { type ProbeContext, everyInterval } from './probe-context.js';
 
+/** A member that has not answered within this long is down, not merely slow (a busy host). */
+const MEMBER_TIMEOUT_MS = 2500;
+
 /**
  * Each member's view: answered status (healthy), leader, raft term and index, DB size.
  * "healthy" means the member answered, not etcd's /health (which fails during an election
- * and would make a normal leader change look like lost quorum).
+ * and would make a normal leader change look like lost quorum). Every member has its own
+ * loop, so a dead one (whose requests hang until the timeout) never delays the others; one
+ * sample per interval combines each member's latest answer.
  */
-export function etcdProbe(ctx: ProbeContext): Promise<void> {
+export function etcdProbe(ctx: ProbeContext): Promise<void>[] {
   const group = masters(ctx.lab.topology);
   const names = new Map<string, string>();
+  const latest = new Map<string, EtcdMemberStatus>();
   const refreshNames = async () => {
     for (const m of group) {
       try {
@@ -22,29 +28,32 @@ export function etcdProbe(ctx: ProbeContext): Promise<void> {
       }
     }
   };
-  // Generous: a member that answers late (a busy host while a node boots) is slow, not gone.
-  const timeoutMs = 1500;
-  return everyInterval(ctx, ctx.options.intervalMs, async () => {
-    if (names.size < group.length) await refreshNames();
-    const at = Date.now();
-    const members: EtcdMemberStatus[] = await Promise.all(
-      group.map(async (m) => {
-        try {
-          const s = await etcdStatus(m.ip, ctx.lab.etcdProbe, timeoutMs);
-          const leader = s.leaderId && s.leaderId !== '0' ? names.get(s.leaderId) : undefined;
-          return {
-            member: m.name,
-            healthy: true,
-            ...(leader ? { leader } : {}),
-            raftTerm: s.raftTerm,
-            raftIndex: s.raftIndex,
-            dbSizeBytes: s.dbSize,
-          };
-        } catch {
-          return { member: m.name, healthy: false };
-        }
-      }),
-    );
-    ctx.emit({ type: 'etcd', at, members });
+  const perMember = group.map((m) =>
+    everyInterval(ctx, ctx.options.intervalMs, async () => {
+      if (names.size < group.length) await refreshNames();
+      try {
+        const s = await etcdStatus(m.ip, ctx.lab.etcdProbe, MEMBER_TIMEOUT_MS);
+        const leader = s.leaderId && s.leaderId !== '0' ? names.get(s.leaderId) : undefined;
+        latest.set(m.name, {
+          member: m.name,
+          healthy: true,
+          ...(leader ? { leader } : {}),
+          raftTerm: s.raftTerm,
+          raftIndex: s.raftIndex,
+          dbSizeBytes: s.dbSize,
+        });
+      } catch {
+        latest.set(m.name, { member: m.name, healthy: false });
+      }
+    }),
+  );
+  const sampler = everyInterval(ctx, ctx.options.intervalMs, async () => {
+    if (latest.size < group.length) return;
+    ctx.emit({
+      type: 'etcd',
+      at: Date.now(),
+      members: group.map((m) => latest.get(m.name) ?? { member: m.name, healthy: false }),
+    });
   });
+  return [...perMember, sampler];
 }

@@ -56,7 +56,7 @@ export function startProbes(
   const loops = [
     ...vipProbe(ctx),
     ...apiProbe(ctx),
-    etcdProbe(ctx),
+    ...etcdProbe(ctx),
     nodesProbe(ctx),
     ...(include.writer ? [writerProbe(ctx)] : []),
   ];
