@@ -32,7 +32,7 @@ RUN systemctl mask \
 
 COPY node-files/ /
 RUN chmod 0755 /usr/local/bin/halab-* \
- && systemctl enable containerd.service halab-preload.service kubelet.service
+ && systemctl enable containerd.service halab-preload.service
 
 # Binaries (kubeadm, kubelet, kubectl, etcd, etcdctl) from the artifact cache.
 COPY bin/ /usr/local/bin/

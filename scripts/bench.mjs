@@ -3,6 +3,7 @@
 //   --quick        skip the soak and the fast-profile lab
 //   --soak N       soak iterations (default 20)
 //   --repeat N     kill-master0 repetitions for percentiles (default 5)
+//   --soak-only    only the soak (a fresh lab, kill-master0 --soak times, memory and disk)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,8 +46,10 @@ async function memoryByNode(name) {
   for (const c of containers) {
     const stats = await docker.getContainer(c.Id).stats({ stream: false });
     const m = stats.memory_stats ?? {};
-    const cache = m.stats?.cache ?? m.stats?.inactive_file ?? 0;
-    out[c.Labels['io.ha-lab.node']] = Math.round(((m.usage ?? 0) - cache) / MiB);
+    // What `docker stats` shows: usage less reclaimable file cache, hierarchical on cgroup v1
+    // (a node's memory lives in the child cgroups its systemd creates).
+    const inactive = m.stats?.total_inactive_file ?? m.stats?.inactive_file ?? 0;
+    out[c.Labels['io.ha-lab.node']] = Math.round(((m.usage ?? 0) - inactive) / MiB);
   }
   return out;
 }
@@ -181,16 +184,58 @@ async function measureTui(name) {
   }
 }
 
+async function soak(name, runs) {
+  const before = { memory: sum(await memoryByNode(name)), disk: await diskMiB(name) };
+  const started = Date.now();
+  const run = scenario('kill-master0', name, runs);
+  await sleep(20_000);
+  const after = { memory: sum(await memoryByNode(name)), disk: await diskMiB(name) };
+  results.soak = {
+    passed: `${run.passed}/${run.runs}`,
+    minutes: Math.round((Date.now() - started) / 6000) / 10,
+    memoryMiB: { before: before.memory, after: after.memory },
+    diskMiB: { before: before.disk, after: after.disk },
+    apiUnavailableMs: stats(run.figure('apiUnavailable', 'unavailableMs')),
+    vipFailoverMs: stats(run.figure('vipFailover', 'failoverMs')),
+    lostWrites: run.figure('noLostWrites', 'lostWrites').reduce((a, b) => a + b, 0),
+    reports: run.dir,
+  };
+}
+
 async function main() {
   console.log(
     `ha-lab bench on ${execFileSync('nproc', { encoding: 'utf8' }).trim()} cores (lab ${lab})`,
   );
   haLab(['build']);
+  if (args.includes('--soak-only')) {
+    try {
+      haLab(['up', '--name', lab, '--no-tui']);
+      await soak(lab, soakRuns || 20);
+    } finally {
+      haLab(['down', '--name', lab], { allowFail: true });
+    }
+    console.log(JSON.stringify(results, null, 2));
+    return;
+  }
   try {
     // Issue 3: six nodes to systemd running, warm; idle memory; down.
     const nodesUp = haLab(['up', '--name', lab, '--nodes-only', '--no-tui']);
     results.warmUpToSystemdRunningS = nodesUp.ms / 1000;
-    await new Promise((r) => setTimeout(r, 20_000));
+    // Idle means after boot work is done: wait for the preloaded images' import on every node.
+    for (const node of ['master-0', 'master-1', 'master-2', 'worker-0', 'worker-1', 'worker-2']) {
+      spawnSync(
+        'docker',
+        [
+          'exec',
+          `${lab}-${node}`,
+          'sh',
+          '-c',
+          'for i in $(seq 120); do [ -e /run/ha-lab-preloaded ] && exit 0; sleep 1; done',
+        ],
+        { stdio: 'ignore' },
+      );
+    }
+    await new Promise((r) => setTimeout(r, 10_000));
     const idle = await memoryByNode(lab);
     results.idleNodesMemoryMiB = { total: sum(idle), perNode: idle };
     results.downS = haLab(['down', '--name', lab]).ms / 1000;

@@ -170,6 +170,8 @@ export async function containerMemoryBytes(name: string): Promise<number> {
     docker().getContainer(name).stats({ stream: false }),
   )) as { memory_stats?: { usage?: number; stats?: Record<string, number> } };
   const usage = stats.memory_stats?.usage ?? 0;
-  const cache = stats.memory_stats?.stats?.cache ?? stats.memory_stats?.stats?.inactive_file ?? 0;
-  return Math.max(0, usage - cache);
+  // As `docker stats` counts it: hierarchical inactive file cache is reclaimable.
+  const inactive =
+    stats.memory_stats?.stats?.total_inactive_file ?? stats.memory_stats?.stats?.inactive_file ?? 0;
+  return Math.max(0, usage - inactive);
 }

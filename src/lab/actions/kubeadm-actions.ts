@@ -72,6 +72,9 @@ async function kubeadm(
   await kubeadmLog(ctx, runner.node, what, `${result.stdout}\n${result.stderr}`);
   if (result.exitCode !== 0)
     throw new NodeCommandError(runner.node, ['kubeadm', args[0] ?? ''], result);
+  // kubelet is not enabled in the image (it would crash-loop on idle nodes until kubeadm
+  // configures it); once configured it must come back with the node after a restart.
+  await run(runner, ['systemctl', 'enable', '--quiet', 'kubelet']);
   return result.stdout;
 }
 
