@@ -4,6 +4,7 @@
 //   --soak N       soak iterations (default 20)
 //   --repeat N     kill-master0 repetitions for percentiles (default 5)
 //   --soak-only    only the soak (a fresh lab, kill-master0 --soak times, memory and disk)
+//   --tui-only N   only the dashboard's CPU and key-to-fault latency, on the existing lab N
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -206,6 +207,12 @@ async function main() {
   console.log(
     `ha-lab bench on ${execFileSync('nproc', { encoding: 'utf8' }).trim()} cores (lab ${lab})`,
   );
+  if (args.includes('--tui-only')) {
+    // Measure the dashboard against an existing lab: --tui-only NAME.
+    results.tui = await measureTui(args[args.indexOf('--tui-only') + 1]);
+    console.log(JSON.stringify(results, null, 2));
+    return;
+  }
   haLab(['build']);
   if (args.includes('--soak-only')) {
     try {

@@ -276,6 +276,67 @@ spec:
     expect(after.nodes.every((n) => n.ready === 'True')).toBe(true);
   });
 
+  it('undoes its faults and writes a partial report when a scenario is interrupted (exit 130)', async () => {
+    const reportDir = await mkdtemp(join(tmpdir(), 'interrupted-'));
+    const child = execa(
+      'node',
+      [
+        `${ROOT}dist/cli/main.js`,
+        'scenario',
+        'run',
+        'kill-vip-holder',
+        '--name',
+        lab,
+        '--report-dir',
+        reportDir,
+      ],
+      {
+        reject: false,
+        stdin: 'ignore',
+      },
+    );
+    let stderr = '';
+    let killedNode = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`the fault never started:\n${stderr}`)),
+        300_000,
+      );
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const match = /kill on (master-\d)/.exec(stderr);
+        if (match?.[1] && !killedNode) {
+          killedNode = match[1];
+          clearTimeout(timer);
+          // Interrupt while the fault is applied.
+          setTimeout(() => {
+            child.kill('SIGINT');
+            resolve();
+          }, 3000);
+        }
+      });
+    });
+    const result = await child;
+    expect(result.exitCode, stderr).toBe(130);
+    const report = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as {
+      interrupted: boolean;
+      passed: boolean;
+    };
+    expect(report.interrupted).toBe(true);
+    expect(report.passed).toBe(false);
+    const { stdout } = await execa('docker', [
+      'inspect',
+      '-f',
+      '{{.State.Running}}',
+      `${lab}-${killedNode}`,
+    ]);
+    expect(stdout.trim()).toBe('true');
+    const journal = JSON.parse(await readFile(join(stateDir, 'faults.json'), 'utf8')) as {
+      entries: { state: string }[];
+    };
+    expect(journal.entries.filter((e) => e.state !== 'undone')).toEqual([]);
+  });
+
   it('shows a kill from the TUI live: the holder down and the VIP on another master, then the restore', async () => {
     const session = `ha-lab-${lab}`;
     const tmux = (...args: string[]) => execa('tmux', args, { reject: false });

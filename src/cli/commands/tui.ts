@@ -5,8 +5,8 @@ import { withTimeout } from '../../core/wait.js';
 import { LiveSession } from '../../chaos/live-session.js';
 import { openLab } from '../../lab/open-lab.js';
 import { pingEngine } from '../../runtime/docker-client.js';
-import { startDashboard } from '../../ui/run-dashboard.js';
 import type { CliContext } from '../cli-context.js';
+import { loadUi } from '../load-ui.js';
 import { nameOption } from '../options.js';
 
 export async function runTui(labName: string, ctx: CliContext): Promise<void> {
@@ -18,6 +18,7 @@ export async function runTui(labName: string, ctx: CliContext): Promise<void> {
   }
   await pingEngine();
   const lab = await openLab(labName);
+  const { startDashboard } = await loadUi();
   const session = new LiveSession(lab);
   await session.start();
   let undoOnQuit = true;

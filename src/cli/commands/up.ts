@@ -62,7 +62,7 @@ export function registerUp(program: Command, ctx: CliContext): void {
     .option('--no-tui', 'plain progress lines even on a terminal')
     .action(async (flags: UpFlags) => {
       const started = Date.now();
-      const view = flags.tui && process.stderr.isTTY ? phaseView() : undefined;
+      const view = flags.tui && process.stderr.isTTY ? await phaseView() : undefined;
       const events = view ? view.sink : plainProgress(ctx.stderr, started);
       try {
         await up({

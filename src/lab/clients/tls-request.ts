@@ -1,9 +1,29 @@
-import { request } from 'node:https';
+import { type RequestOptions, request } from 'node:https';
+import { type SecureContext, createSecureContext } from 'node:tls';
 
 export interface TlsIdentity {
   ca: string;
   cert?: string;
   key?: string;
+}
+
+/**
+ * Parsing the CA, certificate and private key is most of a request's CPU; probes send many
+ * requests with the same identity, so its secure context is built once and reused.
+ */
+const contexts = new WeakMap<TlsIdentity, SecureContext>();
+
+function secureContextOf(identity: TlsIdentity): SecureContext {
+  let context = contexts.get(identity);
+  if (!context) {
+    context = createSecureContext({
+      ca: identity.ca,
+      ...(identity.cert ? { cert: identity.cert } : {}),
+      ...(identity.key ? { key: identity.key } : {}),
+    });
+    contexts.set(identity, context);
+  }
+  return context;
 }
 
 export interface HttpResult {
@@ -34,9 +54,8 @@ export function tlsRequest(
       url,
       {
         method: options.method ?? 'GET',
-        ca: identity.ca,
-        ...(identity.cert ? { cert: identity.cert } : {}),
-        ...(identity.key ? { key: identity.key } : {}),
+        // tls.connect honours secureContext; @types/node leaves it out of https's options.
+        ...({ secureContext: secureContextOf(identity) } as RequestOptions),
         agent: false,
         timeout: options.timeoutMs,
         ...(options.servername ? { servername: options.servername } : {}),
