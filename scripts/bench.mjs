@@ -178,7 +178,10 @@ async function measureTui(name) {
     await sleep(3000);
     return { idleCpuPercentOfOneCore: cpuPercent, keyToFaultMs, refreshPerSecond: 4 };
   } finally {
+    // Quit, and answer the "undo active faults?" prompt with yes if it comes.
     tmux('send-keys', '-t', session, 'q');
+    await sleep(1000);
+    tmux('send-keys', '-t', session, 'y');
     await sleep(2000);
     tmux('kill-session', '-t', session);
     spawnSync('docker', ['unpause', `${name}-worker-2`], { stdio: 'ignore' });
