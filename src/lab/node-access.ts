@@ -2,7 +2,7 @@ import { DockerExecRunner } from '../runtime/docker-exec-runner.js';
 import type { NodeRunner } from '../runtime/node-runner.js';
 import { containerName, type Topology } from '../core/topology.js';
 
-/** One runner per node, over `docker exec` (the SSH runner serves `ha-lab exec --ssh`). */
+/** One runner per node, over `docker exec`. */
 export function nodeRunners(topology: Topology): Record<string, NodeRunner> {
   const runners: Record<string, NodeRunner> = {};
   for (const node of topology.nodes)
