@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { listContainers } from '../runtime/node-containers.js';
 import type { NodeRunner } from '../runtime/node-runner.js';
-import { adminIdentity, apiGet, readyz } from './clients/api-client.js';
+import { adminIdentity, apiGet, readinessOf, readyz } from './clients/api-client.js';
+import { vipHolders } from './vip-holders.js';
 import { etcdHealthy, etcdStatus } from './clients/etcd-client.js';
 import { errorCode } from './clients/tls-request.js';
 import { kubeconfigPath } from './actions/kubeadm-actions.js';
@@ -29,25 +30,6 @@ async function systemdState(runner: NodeRunner): Promise<string> {
   } catch {
     return 'unknown';
   }
-}
-
-async function vipHolders(
-  runners: Record<string, NodeRunner>,
-  names: string[],
-  vip: string,
-  running: Set<string>,
-): Promise<string[]> {
-  const holders = await Promise.all(
-    names.map(async (name) => {
-      const runner = runners[name];
-      if (!runner || !running.has(name)) return undefined;
-      const r = await runner
-        .exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'], { timeoutMs: 5000 })
-        .catch(() => undefined);
-      return r?.stdout.includes(` ${vip}/`) ? name : undefined;
-    }),
-  );
-  return holders.filter((h): h is string => Boolean(h));
 }
 
 /** What the lab looks like now, from the engine, the nodes, etcd and the API servers. */
@@ -89,7 +71,11 @@ export async function labStatus(labName: string): Promise<LabStatus> {
         running.has(n.name) ? systemdState(runners[n.name] as NodeRunner) : Promise.resolve('down'),
       ),
     ),
-    vipHolders(runners, masterNames, topology.vip, running),
+    vipHolders(
+      runners,
+      masterNames.filter((n) => running.has(n)),
+      topology.vip,
+    ),
     Promise.all(
       masters(topology).map(async (m) => {
         if (!probe)
@@ -144,7 +130,7 @@ export async function labStatus(labName: string): Promise<LabStatus> {
       : Promise.resolve([]),
     admin
       ? apiGet(apiBaseUrl(state, topology), '/api/v1/nodes', admin, 3000)
-          .then((r) => (r.status === 200 ? parseReadiness(r.body) : {}))
+          .then((r) => (r.status === 200 ? readinessOf(r.body) : {}))
           .catch(() => ({}) as Record<string, string>)
       : Promise.resolve({} as Record<string, string>),
   ]);
@@ -184,18 +170,4 @@ export async function labStatus(labName: string): Promise<LabStatus> {
     healthy:
       state.phase === 'nodes-running' ? nodes.every((n) => n.systemd === 'running') : healthy,
   };
-}
-
-function parseReadiness(body: string): Record<string, string> {
-  const list = JSON.parse(body) as {
-    items: {
-      metadata: { name: string };
-      status: { conditions?: { type: string; status: string }[] };
-    }[];
-  };
-  const out: Record<string, string> = {};
-  for (const item of list.items)
-    out[item.metadata.name] =
-      item.status.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
-  return out;
 }

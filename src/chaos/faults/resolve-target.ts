@@ -1,20 +1,16 @@
 import { UsageError } from '../../core/errors.js';
 import { etcdMembers, etcdStatus } from '../../lab/clients/etcd-client.js';
 import type { OpenLab } from '../../lab/open-lab.js';
+import { vipHolders } from '../../lab/vip-holders.js';
 import { findNode, masters } from '../../core/topology.js';
 
 /** Which masters hold the VIP right now (asked inside each node). */
 export async function currentVipHolders(lab: OpenLab): Promise<string[]> {
-  const results = await Promise.all(
-    masters(lab.topology).map(async (m) => {
-      const runner = lab.runners[m.name];
-      const r = await runner
-        ?.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'], { timeoutMs: 5000 })
-        .catch(() => undefined);
-      return r?.stdout.includes(` ${lab.topology.vip}/`) ? m.name : undefined;
-    }),
+  return vipHolders(
+    lab.runners,
+    masters(lab.topology).map((m) => m.name),
+    lab.topology.vip,
   );
-  return results.filter((n): n is string => Boolean(n));
 }
 
 /** The etcd leader's member name, asked of any member that answers. */

@@ -1,3 +1,4 @@
+import { readinessOf } from '../clients/api-client.js';
 import { waitFor } from '../../core/wait.js';
 import type { NodeRunner } from '../../runtime/node-runner.js';
 import { type Action, onNode } from '../action.js';
@@ -9,26 +10,13 @@ export function kubectl(args: string[]): string[] {
   return ['kubectl', `--kubeconfig=${ADMIN_KUBECONFIG}`, '--request-timeout=5s', ...args];
 }
 
-interface NodeList {
-  items: {
-    metadata: { name: string };
-    status: { conditions?: { type: string; status: string }[] };
-  }[];
-}
-
 /** Node name -> Ready status ("True", "False", "Unknown"), as the API server reports it. */
 export async function nodeReadiness(
   runner: NodeRunner,
 ): Promise<Record<string, string> | undefined> {
   const result = await runner.exec(kubectl(['get', 'nodes', '-o', 'json']), { timeoutMs: 15_000 });
   if (result.exitCode !== 0) return undefined;
-  const list = JSON.parse(result.stdout) as NodeList;
-  const ready: Record<string, string> = {};
-  for (const item of list.items) {
-    ready[item.metadata.name] =
-      item.status.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
-  }
-  return ready;
+  return readinessOf(result.stdout);
 }
 
 /** Any master that answers will do: after a fault master-0 may be gone. */

@@ -7,18 +7,11 @@ import {
   renderApiCheckScript,
   renderKeepalivedConf,
 } from '../../provision/keepalived.js';
-import { type NodeRunner, run, writeNodeFile } from '../../runtime/node-runner.js';
+import { run, writeNodeFile } from '../../runtime/node-runner.js';
 import { type Action, onEachNode, onNode } from '../action.js';
 import type { LabContext } from '../lab-context.js';
+import { holdsVip } from '../vip-holders.js';
 import { masters } from '../../core/topology.js';
-
-/** Does this node hold the VIP on eth0 right now? */
-export async function holdsVip(runner: NodeRunner, vip: string): Promise<boolean> {
-  const result = await runner.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'], {
-    timeoutMs: 5000,
-  });
-  return result.exitCode === 0 && result.stdout.includes(` ${vip}/`);
-}
 
 export const keepalivedAction: Action<LabContext> = {
   name: 'keepalived',

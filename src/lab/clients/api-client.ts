@@ -37,3 +37,21 @@ export async function apiPost(
     timeoutMs,
   });
 }
+
+interface NodeList {
+  items: {
+    metadata: { name: string };
+    status: { conditions?: { type: string; status: string }[] };
+  }[];
+}
+
+/** Node name -> Ready condition ("True", "False", "Unknown") from a NodeList as JSON text. */
+export function readinessOf(nodeListJson: string): Record<string, string> {
+  const list = JSON.parse(nodeListJson) as NodeList;
+  const ready: Record<string, string> = {};
+  for (const item of list.items) {
+    ready[item.metadata.name] =
+      item.status.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
+  }
+  return ready;
+}
