@@ -1,10 +1,7 @@
-import { Console } from 'node:console';
-import { EventEmitter } from 'node:events';
 import { render } from 'ink-testing-library';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DashboardApp } from '../../../src/ui/dashboard-app.js';
 import type { DashboardEvent } from '../../../src/ui/dashboard-state.js';
-import { startDashboard } from '../../../src/ui/run-dashboard.js';
 import { initialStateFor, loadFixture, settle, stripAnsi } from './fixtures.js';
 import { fakeController } from './render-helpers.js';
 
@@ -94,61 +91,5 @@ describe('DashboardApp', () => {
     expect(source.listeners).toBe(1);
     unmount();
     expect(source.listeners).toBe(0);
-  });
-});
-
-class FakeStdout extends EventEmitter {
-  columns = 80;
-  rows = 24;
-  isTTY = true;
-  output = '';
-  write(chunk: string): boolean {
-    this.output += chunk;
-    return true;
-  }
-}
-
-class FakeStdin extends EventEmitter {
-  isTTY = true;
-  private queue: string[] = [];
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
-  read(): string | null {
-    return this.queue.shift() ?? null;
-  }
-  type(data: string): void {
-    this.queue.push(data);
-    this.emit('readable');
-  }
-}
-
-describe('startDashboard', () => {
-  // Ink patches the console through console.Console, which vitest's console replacement lacks.
-  beforeAll(() => {
-    (console as { Console?: typeof Console }).Console ??= Console;
-  });
-
-  it('renders, and resolves waitUntilExit once the user quits through the controller', async () => {
-    const stdout = new FakeStdout();
-    const stdin = new FakeStdin();
-    const controller = fakeController();
-    const handle = startDashboard({
-      labName: 'ha-lab',
-      nodes: fixture.nodes,
-      controller,
-      subscribe: () => () => {},
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stdin: stdin as unknown as NodeJS.ReadStream,
-      color: false,
-    });
-    await settle(50);
-    expect(stripAnsi(stdout.output)).toContain('master-0');
-    stdin.type('q');
-    await handle.waitUntilExit();
-    expect(controller.quit).toHaveBeenCalledExactlyOnceWith(false);
   });
 });
