@@ -22,6 +22,7 @@ export async function pingEngine(timeoutMs = 5000): Promise<void> {
   try {
     await withTimeout('the Docker engine ping', timeoutMs, () => docker().ping());
   } catch (error) {
+    if (isPermissionDenied(error)) throw socketPermissionError(error);
     throw new RuntimeError('no-engine', `${NO_ENGINE_MESSAGE} (${engineAddress()})`, {
       cause: error,
     });
@@ -33,6 +34,7 @@ export async function engineCall<T>(what: string, call: () => Promise<T>): Promi
   try {
     return await call();
   } catch (error) {
+    if (isPermissionDenied(error)) throw socketPermissionError(error);
     const code = (error as { code?: string }).code;
     if (code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'ECONNRESET' || code === 'EPIPE') {
       throw new RuntimeError(
@@ -47,4 +49,18 @@ export async function engineCall<T>(what: string, call: () => Promise<T>): Promi
 
 export function isNotFound(error: unknown): boolean {
   return (error as { statusCode?: number }).statusCode === 404;
+}
+
+function isPermissionDenied(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === 'EACCES' || code === 'EPERM';
+}
+
+/** The engine runs, but this user may not talk to it: the usual fix is the docker group. */
+function socketPermissionError(cause: unknown): RuntimeError {
+  return new RuntimeError(
+    'engine-permission',
+    `permission denied on the Docker engine socket (${engineAddress()}): run ha-lab as root, or add your user to the docker group (sudo usermod -aG docker $USER) and log in again`,
+    { cause },
+  );
 }

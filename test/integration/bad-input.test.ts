@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
-import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -189,6 +190,28 @@ describe('a hostile environment', () => {
     });
     expect(result.exitCode).toBe(1);
     expectOneLine(result, /no Docker engine answers: run `bash scripts\/ensure-engine\.sh`/);
+  });
+
+  it('says the engine socket refuses this user with exit 1 and names the docker group', async () => {
+    // An engine whose socket this user may not open: a socket owned by nobody, mode 0600,
+    // reached by root without the capability that overrides file permissions.
+    const socketDir = await mkdtemp(join(tmpdir(), 'ha-lab-socket-'));
+    const socketPath = join(socketDir, 'docker.sock');
+    const server = createServer((connection) => connection.destroy());
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    try {
+      await chmod(socketPath, 0o600);
+      await chown(socketPath, 65534, 65534);
+      const result = await haLab(['status', '--name', newLab()], {
+        env: { ...env, DOCKER_HOST: `unix://${socketPath}` },
+        prefix: ['setpriv', '--bounding-set=-dac_override,-dac_read_search'],
+      });
+      expect(result.exitCode).toBe(1);
+      expectOneLine(result, /permission denied on the Docker engine socket .*docker group/);
+    } finally {
+      server.close();
+      await rm(socketDir, { recursive: true, force: true });
+    }
   });
 
   it.each([['status'], ['up', '--nodes-only']])(

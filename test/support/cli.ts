@@ -14,10 +14,12 @@ export interface CliResult {
 /** Runs the built CLI exactly as a user would, with a deadline. */
 export async function haLab(
   args: string[],
-  options: { timeoutMs?: number; env?: Record<string, string> } = {},
+  options: { timeoutMs?: number; env?: Record<string, string>; prefix?: string[] } = {},
 ): Promise<CliResult> {
   const started = Date.now();
-  const result = await execa('node', [CLI, ...args], {
+  // A prefix runs the CLI under another command, e.g. setpriv to take capabilities away.
+  const [command = 'node', ...commandArgs] = [...(options.prefix ?? []), 'node'];
+  const result = await execa(command, [...commandArgs, CLI, ...args], {
     reject: false,
     timeout: options.timeoutMs ?? 900_000,
     env: { ...options.env, CI: 'true' },
