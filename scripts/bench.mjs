@@ -156,7 +156,12 @@ async function measureTui(name) {
     // Select worker-2 (last row), pause it, and time until the engine reports it paused.
     for (let i = 0; i < 5; i++) tmux('send-keys', '-t', session, 'j');
     tmux('send-keys', '-t', session, 'p');
-    await sleep(500);
+    const screen = () => tmux('capture-pane', '-p', '-t', session).stdout;
+    const asked = Date.now();
+    while (!screen().includes('Pause worker-2?') && Date.now() - asked < 5000) await sleep(50);
+    if (!screen().includes('Pause worker-2?')) {
+      console.error(`bench: the dashboard did not ask to pause worker-2; it shows:\n${screen()}`);
+    }
     const pressed = Date.now();
     tmux('send-keys', '-t', session, 'y');
     let keyToFaultMs = null;

@@ -1,7 +1,7 @@
 import { etcdMembers, etcdStatus } from '../../lab/clients/etcd-client.js';
 import { masters } from '../../core/topology.js';
 import type { EtcdMemberStatus } from '../history.js';
-import { type ProbeContext, everyInterval } from './probe-context.js';
+import { type ProbeContext, everyInterval, memberInterval } from './probe-context.js';
 
 /** A member that has not answered within this long is down, not merely slow (a busy host). */
 const MEMBER_TIMEOUT_MS = 2500;
@@ -29,7 +29,7 @@ export function etcdProbe(ctx: ProbeContext): Promise<void>[] {
     }
   };
   const perMember = group.map((m) =>
-    everyInterval(ctx, ctx.options.intervalMs, async () => {
+    everyInterval(ctx, memberInterval(ctx.options), async () => {
       if (names.size < group.length) await refreshNames();
       try {
         const s = await etcdStatus(m.ip, ctx.lab.etcdProbe, MEMBER_TIMEOUT_MS);
@@ -47,7 +47,7 @@ export function etcdProbe(ctx: ProbeContext): Promise<void>[] {
       }
     }),
   );
-  const sampler = everyInterval(ctx, ctx.options.intervalMs, async () => {
+  const sampler = everyInterval(ctx, memberInterval(ctx.options), async () => {
     if (latest.size < group.length) return;
     ctx.emit({
       type: 'etcd',

@@ -3,6 +3,12 @@ import type { HistoryEntry } from '../history.js';
 
 export interface ProbeOptions {
   intervalMs: number;
+  /**
+   * How often each master's API server and etcd member are sampled; defaults to intervalMs.
+   * The dashboard samples them once a second (a person reads the grid, not a timeline) and
+   * keeps the VIP at intervalMs for its availability sparkline.
+   */
+  memberIntervalMs?: number;
   writeIntervalMs: number;
   /** Unique per run: names the objects the writer creates. */
   runId: string;
@@ -43,4 +49,8 @@ export async function everyInterval(
     await sample().catch(() => undefined);
     await tick(Math.max(0, intervalMs - (Date.now() - started)), ctx.signal);
   }
+}
+
+export function memberInterval(options: ProbeOptions): number {
+  return options.memberIntervalMs ?? options.intervalMs;
 }

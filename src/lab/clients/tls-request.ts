@@ -1,10 +1,15 @@
-import { type RequestOptions, request } from 'node:https';
+import { Agent, type RequestOptions, request } from 'node:https';
 import { type SecureContext, createSecureContext } from 'node:tls';
 
 export interface TlsIdentity {
   ca: string;
   cert?: string;
   key?: string;
+  /**
+   * Reuse connections between requests. For watchers that sample many times a second and
+   * care about CPU (the dashboard); scenarios measure with a fresh connection per request.
+   */
+  keepAlive?: boolean;
 }
 
 /**
@@ -26,6 +31,30 @@ function secureContextOf(identity: TlsIdentity): SecureContext {
   return context;
 }
 
+/**
+ * One agent per identity, without keep-alive: every request still opens its own connection
+ * (so a dead endpoint shows at once), but the agent keeps each server's TLS session ticket
+ * and the next handshake resumes it. Resumption skips the client's certificate signature and
+ * the server chain's verification, most of a probe's CPU. Per identity, because a resumed
+ * session carries the client certificate it was made with.
+ */
+const agents = new WeakMap<TlsIdentity, Agent>();
+
+function agentOf(identity: TlsIdentity): Agent {
+  let agent = agents.get(identity);
+  if (!agent) {
+    agent = new Agent({ keepAlive: identity.keepAlive ?? false, maxCachedSessions: 32 });
+    agents.set(identity, agent);
+  }
+  return agent;
+}
+
+/** Closes the idle connections a keep-alive identity holds, so a watcher can exit at once. */
+export function closeConnections(identity: TlsIdentity): void {
+  agents.get(identity)?.destroy();
+  agents.delete(identity);
+}
+
 export interface HttpResult {
   status: number;
   body: string;
@@ -35,7 +64,8 @@ export interface HttpResult {
 /**
  * One HTTPS request with a hard deadline and client-certificate auth. Used by status and the
  * probes, which sample several times a second: no shelling out, no docker exec per sample.
- * A fresh connection each time (no keep-alive) so a dead endpoint shows up at once.
+ * A fresh connection each time (unless the identity asks for keep-alive) so a dead endpoint
+ * shows up at once; the TLS session is resumed when the server allows it.
  */
 export function tlsRequest(
   url: string,
@@ -56,7 +86,7 @@ export function tlsRequest(
         method: options.method ?? 'GET',
         // tls.connect honours secureContext; @types/node leaves it out of https's options.
         ...({ secureContext: secureContextOf(identity) } as RequestOptions),
-        agent: false,
+        agent: agentOf(identity),
         timeout: options.timeoutMs,
         ...(options.servername ? { servername: options.servername } : {}),
         headers: {
