@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { OpenLab } from '../lab/open-lab.js';
 import { LABEL_LAB, LABEL_MANAGED, LABEL_NODE, containerName } from '../core/topology.js';
 import { closeConnections } from '../lab/clients/tls-request.js';
+import { RuntimeError } from '../core/errors.js';
+import { pingEngine } from '../runtime/docker-client.js';
 import { watchContainerEvents } from '../runtime/engine-events.js';
 import { inspectContainer } from '../runtime/node-containers.js';
 import { type Undo, injectFault } from './faults/inject.js';
@@ -26,6 +29,9 @@ export interface ContainersSnapshot {
 
 export type LiveEvent = HistoryEntry | ContainersSnapshot;
 
+/** How often the dashboard asks a vanished engine whether it is back. */
+const ENGINE_RETRY_MS = 3000;
+
 export interface LiveRequest {
   fault: string;
   target: string;
@@ -43,6 +49,7 @@ export class LiveSession {
   private active = new Map<string, Undo>();
   private closed = false;
   private stopWatch: (() => void) | undefined;
+  private readonly closing = new AbortController();
   private systemdTimer: NodeJS.Timeout | undefined;
   private readonly runId = `tui${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   private scenarioNames: string[] = [];
@@ -67,40 +74,9 @@ export class LiveSession {
 
   async start(): Promise<void> {
     this.scenarioNames = (await listBuiltinScenarios()).map((s) => s.name);
-    for (const node of this.lab.topology.nodes) {
-      const info = await inspectContainer(containerName(this.lab.lab, node.name)).catch(
-        () => undefined,
-      );
-      this.containers.set(
-        node.name,
-        !info
-          ? 'missing'
-          : info.State.Paused
-            ? 'paused'
-            : info.State.Running
-              ? 'running'
-              : 'exited',
-      );
-    }
-    const watcher = await watchContainerEvents(
-      { [LABEL_MANAGED]: 'true', [LABEL_LAB]: this.lab.lab },
-      (e) => {
-        const node = e.labels[LABEL_NODE];
-        if (!node) return;
-        const next =
-          e.action === 'pause'
-            ? 'paused'
-            : e.action === 'unpause' || e.action === 'start'
-              ? 'running'
-              : e.action === 'die'
-                ? 'exited'
-                : undefined;
-        if (!next) return;
-        this.containers.set(node, next);
-        this.emitContainers();
-      },
-    );
-    this.stopWatch = () => watcher.close();
+    await this.readContainers();
+    const watcher = await this.watchContainers();
+    void this.followEngine(watcher);
     this.startProbes();
     const pollSystemd = async () => {
       await Promise.all(
@@ -117,6 +93,83 @@ export class LiveSession {
     await pollSystemd();
     // systemd state changes slowly and costs a `docker exec` per node: every 5 s is plenty.
     this.systemdTimer = setInterval(() => void pollSystemd(), 5000);
+  }
+
+  /** Every node's container state, read afresh (at start and after the engine returns). */
+  private async readContainers(): Promise<void> {
+    for (const node of this.lab.topology.nodes) {
+      const info = await inspectContainer(containerName(this.lab.lab, node.name)).catch(
+        (error: unknown) => {
+          // A lost engine says nothing about the container: keep what was last seen.
+          if (error instanceof RuntimeError) throw error;
+          return undefined;
+        },
+      );
+      this.containers.set(
+        node.name,
+        !info
+          ? 'missing'
+          : info.State.Paused
+            ? 'paused'
+            : info.State.Running
+              ? 'running'
+              : 'exited',
+      );
+    }
+  }
+
+  private watchContainers(): Promise<{ close(): void; ended: Promise<void> }> {
+    return watchContainerEvents({ [LABEL_MANAGED]: 'true', [LABEL_LAB]: this.lab.lab }, (e) => {
+      const node = e.labels[LABEL_NODE];
+      if (!node) return;
+      const next =
+        e.action === 'pause'
+          ? 'paused'
+          : e.action === 'unpause' || e.action === 'start'
+            ? 'running'
+            : e.action === 'die'
+              ? 'exited'
+              : undefined;
+      if (!next) return;
+      this.containers.set(node, next);
+      this.emitContainers();
+    });
+  }
+
+  /**
+   * Follows the engine's event stream. When it ends (an engine restart), says so in the
+   * timeline and tries again every few seconds; once the engine answers, the grid is read
+   * afresh, so stopped nodes show as exited, never as they were before the restart.
+   */
+  private async followEngine(first: { close(): void; ended: Promise<void> }): Promise<void> {
+    let watcher: { close(): void; ended: Promise<void> } | undefined = first;
+    while (!this.closed) {
+      if (watcher) {
+        const current = watcher;
+        this.stopWatch = () => current.close();
+        await current.ended;
+        if (this.closed) return;
+        this.emit({
+          type: 'note',
+          at: Date.now(),
+          message: `Docker engine lost: nodes stop with it; retrying (then: ha-lab up --name ${this.lab.lab})`,
+        });
+        watcher = undefined;
+      }
+      await delay(ENGINE_RETRY_MS, undefined, { signal: this.closing.signal }).catch(
+        () => undefined,
+      );
+      if (this.closed) return;
+      try {
+        await pingEngine(ENGINE_RETRY_MS);
+        await this.readContainers();
+        watcher = await this.watchContainers();
+        this.emit({ type: 'note', at: Date.now(), message: 'the Docker engine answers again' });
+        this.emitContainers();
+      } catch {
+        // still away: try again after the next pause
+      }
+    }
   }
 
   private startProbes(): void {
@@ -222,6 +275,7 @@ export class LiveSession {
 
   async close(undo: boolean): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     if (undo) await this.restoreAll();
     if (this.systemdTimer) clearInterval(this.systemdTimer);
     this.stopWatch?.();

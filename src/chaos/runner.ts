@@ -5,6 +5,7 @@ import { masters } from '../core/topology.js';
 import { expectedVipHolderAfterRestore } from '../provision/keepalived.js';
 import { runChecks } from './checkers/index.js';
 import type { Verdict } from './checkers/verdict.js';
+import { engineLostMessage, watchEngineLoss } from './engine-loss.js';
 import { compactJournal } from './faults/fault-journal.js';
 import { type Undo, injectFault } from './faults/inject.js';
 import { resolveTarget } from './faults/resolve-target.js';
@@ -68,9 +69,16 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     options.onEntry?.(entry);
   };
   const undos = new Map<string, Undo[]>();
+  // An engine restart ends the run at once, with the real cause as its error.
+  const engine = await watchEngineLoss(lab.lab);
+  const stepSignal = AbortSignal.any([signal, engine.signal]);
   let holdersBeforeRestore: string[] | undefined;
   let error: string | undefined;
   let prepareError: string | undefined;
+  engine.signal.addEventListener('abort', () => {
+    error = engineLostMessage(lab.lab);
+    record({ type: 'note', at: Date.now(), message: 'the Docker engine went away' });
+  });
   try {
     const prepared = await prepareStartingState(lab, log);
     if (prepared) record({ type: 'note', at: Date.now(), message: prepared });
@@ -116,7 +124,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       case 'settle':
       case 'observe':
         log(`step ${index + 1}: ${step.kind} ${step.durationMs / 1000}s`);
-        await abortableDelay(step.durationMs, signal);
+        await abortableDelay(step.durationMs, stepSignal);
         return;
       case 'fault': {
         const nodes = await resolveTarget(lab, step.target);
@@ -147,11 +155,11 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       case 'wait': {
         log(`step ${index + 1}: wait until recovered (at most ${step.timeoutMs / 1000}s)`);
         const until = Date.now() + step.timeoutMs;
-        while (!signal.aborted && Date.now() < until) {
+        while (!stepSignal.aborted && Date.now() < until) {
           if (recovered(entries, lab)) return;
-          await abortableDelay(500, signal);
+          await abortableDelay(500, stepSignal);
         }
-        if (!signal.aborted)
+        if (!stepSignal.aborted)
           record({
             type: 'note',
             at: Date.now(),
@@ -164,21 +172,26 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
 
   try {
     if (prepareError) throw new Error(prepareError);
-    await abortableDelay(1000, signal);
+    await abortableDelay(1000, stepSignal);
     for (const [index, step] of scenario.steps.entries()) {
-      if (signal.aborted) break;
+      if (stepSignal.aborted) break;
       await runStep(step, index);
     }
   } catch (e) {
-    error = (e as Error).message.split('\n')[0] ?? String(e);
-    record({ type: 'note', at: Date.now(), message: `run error: ${error}` });
+    if (!engine.lost) {
+      error = (e as Error).message.split('\n')[0] ?? String(e);
+      record({ type: 'note', at: Date.now(), message: `run error: ${error}` });
+    }
   } finally {
     await undoAll();
   }
   await probes.stop();
+  engine.close();
   const interrupted = signal.aborted;
   const history: History = { startedAt, endedAt: Date.now(), entries };
-  if (!interrupted) {
+  // Without an engine there are no nodes to read back from or clean up on.
+  const finished = !interrupted && !engine.lost;
+  if (finished) {
     log('reading back every write, one final write, hashkv of every member');
     const keys = entries.filter((e) => e.type === 'write').map((e) => (e as { key: string }).key);
     const readback = await finalReadback(lab, runId, keys);
@@ -187,10 +200,10 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     history.hashKv = await hashKvAll(lab);
     history.expectedVipHolder = expectedHolder(lab, holdersBeforeRestore);
   }
-  await cleanupRun(lab, runId);
+  if (!engine.lost) await cleanupRun(lab, runId);
   await compactJournal(lab.stateDir).catch(() => undefined);
   history.endedAt = Date.now();
-  const verdicts = interrupted
+  const verdicts = !finished
     ? []
     : runChecks(history, scenario.expect, {
         masters: masters(lab.topology).map((m) => m.name),

@@ -8,6 +8,7 @@ import { statusSchema, type LabStatus } from '../../src/lab/status-schema.js';
 import { createEtcdPki } from '../../src/provision/pki.js';
 import { buildTopology } from '../../src/core/topology.js';
 import { ROOT, haLab, testLabName } from '../support/cli.js';
+import { foreignRunningContainers, startEngine, stopEngine } from '../support/engine.js';
 import { leftovers } from '../support/leftovers.js';
 
 /**
@@ -399,5 +400,124 @@ spec:
     } finally {
       await tmux('kill-session', '-t', session);
     }
+  });
+});
+
+describe('an engine restart under a running lab', () => {
+  // Last in this file: it stops every node of the lab above and brings them back with `up`.
+  it('ends a scenario with exit 1 and a report naming the engine, keeps status and the TUI answering, and `up` brings the lab back', async (test) => {
+    const foreign = await foreignRunningContainers(lab);
+    if (foreign.length > 0) {
+      console.warn(`engine restart test left out: it would stop ${foreign.join(', ')}`);
+      test.skip();
+    }
+    const session = `ha-lab-engine-${lab}`;
+    const tmux = (...args: string[]) => execa('tmux', args, { reject: false });
+    const screen = async () => (await tmux('capture-pane', '-p', '-t', session)).stdout;
+    const waitScreen = async (what: string, check: (s: string) => boolean, ms: number) => {
+      const end = Date.now() + ms;
+      let last = '';
+      while (Date.now() < end) {
+        last = await screen();
+        if (check(last)) return last;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`screen never showed ${what}:\n${last}`);
+    };
+    await tmux(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '100',
+      '-y',
+      '30',
+      `node ${ROOT}dist/cli/main.js tui --name ${lab}`,
+    );
+    try {
+      await waitScreen('the VIP on a master', (s) => s.includes('★'), 30_000);
+      const reportDir = await mkdtemp(join(tmpdir(), 'engine-restart-'));
+      const run = execa(
+        'node',
+        [
+          `${ROOT}dist/cli/main.js`,
+          'scenario',
+          'run',
+          'kill-master0',
+          '--name',
+          lab,
+          '--report-dir',
+          reportDir,
+        ],
+        { reject: false, stdin: 'ignore' },
+      );
+      let stderr = '';
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no fault:\n${stderr}`)), 300_000);
+        run.stderr?.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (/kill on master-0/.test(stderr)) {
+            clearTimeout(timer);
+            setTimeout(resolve, 3000);
+          }
+        });
+      });
+      const stopped = Date.now();
+      await stopEngine();
+
+      // While the engine is away: status answers at once, the scenario stops with the cause.
+      const down = await haLab(['status', '--name', lab], { timeoutMs: 30_000 });
+      expect(down.exitCode, down.stderr).toBe(1);
+      expect(down.stderr.trim()).toMatch(/^ha-lab: no Docker engine answers/);
+      expect(down.durationMs).toBeLessThan(15_000);
+      const result = await run;
+      expect(result.exitCode, stderr).toBe(1);
+      expect(Date.now() - stopped).toBeLessThan(60_000);
+      const lastLine = String(result.stderr).trim().split('\n').at(-1) ?? '';
+      expect(lastLine).toMatch(
+        /^ha-lab: scenario kill-master0 could not run: the Docker engine went away.*ha-lab up --name/,
+      );
+      expect(String(result.stderr)).not.toMatch(/^\s+at /m);
+      const report = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as {
+        passed: boolean;
+        error?: string;
+      };
+      expect(report.passed).toBe(false);
+      expect(report.error).toMatch(/the Docker engine went away/);
+      await waitScreen('the engine loss', (s) => s.includes('Docker engine lost'), 15_000);
+
+      await startEngine();
+      await waitScreen(
+        'the engine back and master-0 exited',
+        (s) => s.includes('answers again') && /master-0 .*EXITED/.test(s),
+        30_000,
+      );
+      await tmux('send-keys', '-t', session, 'q');
+      await tmux('send-keys', '-t', session, 'y');
+      const quitBy = Date.now() + 10_000;
+      while ((await tmux('has-session', '-t', session)).exitCode === 0 && Date.now() < quitBy)
+        await new Promise((r) => setTimeout(r, 200));
+      expect((await tmux('has-session', '-t', session)).exitCode).not.toBe(0);
+    } finally {
+      await tmux('kill-session', '-t', session);
+      await startEngine().catch(() => undefined);
+    }
+
+    // Status tells the truth about the stopped lab, then `up` brings it back whole.
+    const stale = await haLab(['status', '--name', lab, '--json'], { timeoutMs: 60_000 });
+    expect(stale.exitCode).toBe(3);
+    const before = statusSchema.parse(JSON.parse(stale.stdout));
+    expect(before.nodes.every((n) => n.container === 'exited')).toBe(true);
+    const up = await haLab(['up', '--name', lab, '--no-tui'], { timeoutMs: 600_000 });
+    expect(up.exitCode, up.stderr).toBe(0);
+    const back = await haLab(['status', '--name', lab, '--json'], { timeoutMs: 60_000 });
+    expect(back.exitCode, back.stdout).toBe(0);
+    const after = statusSchema.parse(JSON.parse(back.stdout));
+    expect(after.nodes.filter((n) => n.ready === 'True')).toHaveLength(6);
+    expect(after.vipHolders).toHaveLength(1);
+    expect(after.etcd.members.filter((m) => m.healthy)).toHaveLength(3);
+    const heal = await haLab(['heal', '--name', lab], { timeoutMs: 120_000 });
+    expect(heal.exitCode, heal.stderr).toBe(0);
   });
 });
