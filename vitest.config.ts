@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects keep fast tests apart from ones that need a real engine or a real lab.
+// Five projects keep fast tests apart from ones that need a real engine or a real lab.
 export default defineConfig({
   test: {
     projects: [
@@ -22,6 +22,15 @@ export default defineConfig({
           hookTimeout: 1_800_000,
           fileParallelism: false,
           sequence: { concurrent: false },
+        },
+      },
+      {
+        test: {
+          name: 'interrupt',
+          include: ['test/interrupt/**/*.test.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
         },
       },
       {

@@ -75,6 +75,8 @@ export class LiveSession {
   async start(): Promise<void> {
     this.scenarioNames = (await listBuiltinScenarios()).map((s) => s.name);
     await this.readContainers();
+    // The grid fills at once; systemd states follow with the first poll.
+    this.emitContainers();
     const watcher = await this.watchContainers();
     void this.followEngine(watcher);
     this.startProbes();

@@ -412,7 +412,8 @@ describe('an engine restart under a running lab', () => {
       test.skip();
     }
     const session = `ha-lab-engine-${lab}`;
-    const tmux = (...args: string[]) => execa('tmux', args, { reject: false });
+    // A tmux server of its own: the previous test's server may still be shutting down.
+    const tmux = (...args: string[]) => execa('tmux', ['-L', session, ...args], { reject: false });
     const screen = async () => (await tmux('capture-pane', '-p', '-t', session)).stdout;
     const waitScreen = async (what: string, check: (s: string) => boolean, ms: number) => {
       const end = Date.now() + ms;
@@ -424,7 +425,7 @@ describe('an engine restart under a running lab', () => {
       }
       throw new Error(`screen never showed ${what}:\n${last}`);
     };
-    await tmux(
+    const opened = await tmux(
       'new-session',
       '-d',
       '-s',
@@ -433,8 +434,10 @@ describe('an engine restart under a running lab', () => {
       '100',
       '-y',
       '30',
-      `node ${ROOT}dist/cli/main.js tui --name ${lab}`,
+      // The pane outlives the dashboard, so a crash leaves its message on the screen.
+      `node ${ROOT}dist/cli/main.js tui --name ${lab}; sleep 600`,
     );
+    expect(opened.exitCode, opened.stderr).toBe(0);
     try {
       await waitScreen('the VIP on a master', (s) => s.includes('★'), 30_000);
       const reportDir = await mkdtemp(join(tmpdir(), 'engine-restart-'));
@@ -495,12 +498,17 @@ describe('an engine restart under a running lab', () => {
       );
       await tmux('send-keys', '-t', session, 'q');
       await tmux('send-keys', '-t', session, 'y');
+      // The dashboard has quit when the pane runs the shell's `sleep`, not node.
       const quitBy = Date.now() + 10_000;
-      while ((await tmux('has-session', '-t', session)).exitCode === 0 && Date.now() < quitBy)
+      const paneCommand = async () =>
+        (
+          await tmux('display-message', '-p', '-t', session, '#{pane_current_command}')
+        ).stdout.trim();
+      while ((await paneCommand()) === 'node' && Date.now() < quitBy)
         await new Promise((r) => setTimeout(r, 200));
-      expect((await tmux('has-session', '-t', session)).exitCode).not.toBe(0);
+      expect(await paneCommand()).toBe('sleep');
     } finally {
-      await tmux('kill-session', '-t', session);
+      await tmux('kill-server');
       await startEngine().catch(() => undefined);
     }
 

@@ -1,9 +1,9 @@
-import { execa } from 'execa';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, haLab, testLabName } from '../support/cli.js';
+import { haLab, testLabName } from '../support/cli.js';
+import { interruptUp } from '../support/interrupt-up.js';
 import { leftovers } from '../support/leftovers.js';
 
 /**
@@ -21,33 +21,6 @@ const exists = (path: string) =>
     () => false,
   );
 const NOTHING = { containers: 0, networks: 0, volumes: 0 };
-
-/** Starts `up`, sends `signal` when `<phase>: started` is printed, and waits for the exit. */
-async function interruptUp(
-  lab: string,
-  phase: string,
-  signal: 'SIGINT' | 'SIGTERM',
-  extra: string[] = [],
-) {
-  made.push(lab);
-  const child = execa('node', [CLI, 'up', '--nodes-only', '--no-tui', '--name', lab, ...extra], {
-    reject: false,
-    timeout: 240_000,
-    env: { ...env, CI: 'true' },
-    stdin: 'ignore',
-  });
-  let stderr = '';
-  let sent = false;
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    if (!sent && new RegExp(`\\] ${phase}: started`).test(stderr)) {
-      sent = true;
-      child.kill(signal);
-    }
-  });
-  const result = await child;
-  return { exitCode: result.exitCode, sent, stderr };
-}
 
 afterAll(async () => {
   for (const lab of made) {
@@ -68,7 +41,8 @@ describe('interrupting `up --nodes-only`', () => {
     'removes the half-made lab and exits $exitCode on $signal during $phase',
     async ({ phase, signal, exitCode }) => {
       const lab = testLabName('it');
-      const result = await interruptUp(lab, phase, signal);
+      made.push(lab);
+      const result = await interruptUp(lab, { phase, signal, env, extra: ['--nodes-only'] });
       expect(result.sent, result.stderr).toBe(true);
       expect(result.exitCode, result.stderr).toBe(exitCode);
       expect(result.stderr).toContain(`interrupted by ${signal}`);
@@ -85,7 +59,13 @@ describe('interrupting `up --nodes-only`', () => {
     'keeps the half-made lab with --keep on $signal during $phase',
     async ({ phase, signal, exitCode }) => {
       const lab = testLabName('it');
-      const result = await interruptUp(lab, phase, signal, ['--keep']);
+      made.push(lab);
+      const result = await interruptUp(lab, {
+        phase,
+        signal,
+        env,
+        extra: ['--nodes-only', '--keep'],
+      });
       expect(result.sent, result.stderr).toBe(true);
       expect(result.exitCode, result.stderr).toBe(exitCode);
       expect(result.stderr).toContain(`ha-lab down --name ${lab}`);

@@ -1,0 +1,90 @@
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { haLab, testLabName } from '../support/cli.js';
+import { interruptUp } from '../support/interrupt-up.js';
+import { leftovers } from '../support/leftovers.js';
+
+/**
+ * Ctrl-C and SIGTERM at every phase of a full `up` (the nodes-only phases are in the
+ * integration suite): each lab is removed, the exit status names the signal, nothing stays.
+ * Long phases are interrupted two seconds in, in the middle of their work (kubeadm init half
+ * done, one master joined ...), the others as they start.
+ */
+const stateRoot = await mkdtemp(join(tmpdir(), 'ha-lab-interrupt-full-'));
+const env = { HA_LAB_STATE_DIR: stateRoot };
+const made: string[] = [];
+const NOTHING = { containers: 0, networks: 0, volumes: 0 };
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+afterAll(async () => {
+  for (const lab of made) {
+    const down = await haLab(['down', '--name', lab, '--purge'], { env, timeoutMs: 120_000 });
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(await leftovers(lab)).toEqual(NOTHING);
+  }
+  await rm(stateRoot, { recursive: true, force: true });
+});
+
+const MID_PHASE = new Set(['etcd', 'kubeadm-init', 'join-masters', 'cluster-ready']);
+const PHASES = [
+  'pki',
+  'pod-network',
+  'etcd',
+  'keepalived',
+  'kubeadm-init',
+  'join-masters',
+  'join-workers',
+  'cluster-ready',
+];
+
+describe('interrupting a full `up`', () => {
+  const cases = PHASES.map((phase, i) => ({
+    phase,
+    signal: i % 2 === 0 ? ('SIGINT' as const) : ('SIGTERM' as const),
+    exitCode: i % 2 === 0 ? 130 : 143,
+    delayMs: MID_PHASE.has(phase) ? 2000 : 0,
+  }));
+
+  it.each(cases)(
+    'removes the half-made lab and exits $exitCode on $signal during $phase',
+    async ({ phase, signal, exitCode, delayMs }) => {
+      const lab = testLabName('int');
+      made.push(lab);
+      const result = await interruptUp(lab, { phase, signal, env, delayMs, timeoutMs: 600_000 });
+      expect(result.sent, result.stderr).toBe(true);
+      expect(result.exitCode, result.stderr).toBe(exitCode);
+      expect(result.stderr).toContain(`interrupted by ${signal}`);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(await leftovers(lab)).toEqual(NOTHING);
+      expect(await exists(join(stateRoot, lab))).toBe(false);
+    },
+  );
+
+  it('keeps a lab interrupted in kubeadm init with --keep; `up` then refuses it and `down` removes it', async () => {
+    const lab = testLabName('int');
+    made.push(lab);
+    const result = await interruptUp(lab, {
+      phase: 'kubeadm-init',
+      signal: 'SIGINT',
+      env,
+      delayMs: 2000,
+      extra: ['--keep'],
+      timeoutMs: 600_000,
+    });
+    expect(result.exitCode, result.stderr).toBe(130);
+    expect((await leftovers(lab)).containers).toBe(6);
+    const again = await haLab(['up', '--name', lab, '--no-tui'], { env });
+    expect(again.exitCode, again.stderr).toBe(2);
+    expect(again.stderr).toMatch(/was left half-made .*ha-lab down --name/);
+    const down = await haLab(['down', '--name', lab], { env, timeoutMs: 120_000 });
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(await leftovers(lab)).toEqual(NOTHING);
+    expect(await exists(join(stateRoot, lab))).toBe(false);
+  });
+});

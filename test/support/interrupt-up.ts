@@ -1,0 +1,35 @@
+import { execa } from 'execa';
+import { CLI } from './cli.js';
+
+export interface InterruptOptions {
+  phase: string;
+  signal: 'SIGINT' | 'SIGTERM';
+  env: Record<string, string>;
+  /** Extra `up` flags (--nodes-only, --keep ...). */
+  extra?: string[];
+  /** Wait this long after "<phase>: started" before the signal, to land mid-phase. */
+  delayMs?: number;
+  timeoutMs?: number;
+}
+
+/** Starts `up`, sends the signal once the phase has started, and waits for the exit. */
+export async function interruptUp(lab: string, options: InterruptOptions) {
+  const child = execa('node', [CLI, 'up', '--no-tui', '--name', lab, ...(options.extra ?? [])], {
+    reject: false,
+    timeout: options.timeoutMs ?? 240_000,
+    env: { ...options.env, CI: 'true' },
+    stdin: 'ignore',
+  });
+  let stderr = '';
+  let sent = false;
+  const started = new RegExp(`\\] ${options.phase}: started`);
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (!sent && started.test(stderr)) {
+      sent = true;
+      setTimeout(() => child.kill(options.signal), options.delayMs ?? 0);
+    }
+  });
+  const result = await child;
+  return { exitCode: result.exitCode, sent, stderr, durationMs: result.durationMs };
+}
