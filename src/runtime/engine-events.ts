@@ -21,6 +21,9 @@ export async function watchContainerEvents(
     filters: JSON.stringify(filters),
   } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
   const lines = createInterface({ input: stream });
+  // readline re-emits the stream's errors (ECONNRESET when the engine stops); `ended` below
+  // reports them, so the interface's copy must not become an uncaught 'error' event.
+  lines.on('error', () => undefined);
   lines.on('line', (line) => {
     try {
       const e = JSON.parse(line) as {

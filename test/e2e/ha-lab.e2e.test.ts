@@ -10,6 +10,7 @@ import { buildTopology } from '../../src/core/topology.js';
 import { ROOT, haLab, testLabName } from '../support/cli.js';
 import { foreignRunningContainers, startEngine, stopEngine } from '../support/engine.js';
 import { leftovers } from '../support/leftovers.js';
+import { openDashboard, rowOf } from '../support/tmux-dashboard.js';
 
 /**
  * The whole product through the built CLI on a real lab: `up`, the HA checks of the bring-up,
@@ -339,71 +340,46 @@ spec:
   });
 
   it('shows a kill from the TUI live: the holder down and the VIP on another master, then the restore', async () => {
-    const session = `ha-lab-${lab}`;
-    const tmux = (...args: string[]) => execa('tmux', args, { reject: false });
-    const screen = async () => (await tmux('capture-pane', '-p', '-t', session)).stdout;
-    const waitScreen = async (what: string, test: (s: string) => boolean, ms: number) => {
-      const end = Date.now() + ms;
-      let last = '';
-      while (Date.now() < end) {
-        last = await screen();
-        if (test(last)) return last;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      throw new Error(`screen never showed ${what}:\n${last}`);
-    };
-    const row = (s: string, node: string) =>
-      s.split('\n').find((l) => l.includes(` ${node} `)) ?? '';
     const holder =
       statusSchema.parse(JSON.parse((await haLab(['status', '--name', lab, '--json'])).stdout))
         .vipHolders[0] ?? 'master-0';
-    await tmux(
-      'new-session',
-      '-d',
-      '-s',
-      session,
-      '-x',
-      '100',
-      '-y',
-      '30',
-      `node ${ROOT}dist/cli/main.js tui --name ${lab}`,
-    );
+    const tui = await openDashboard(lab);
     try {
-      await waitScreen(`${holder} with the VIP`, (s) => row(s, holder).includes('★'), 30_000);
-      for (let i = 0; i < Number(holder.split('-')[1]); i++)
-        await tmux('send-keys', '-t', session, 'j');
-      await tmux('send-keys', '-t', session, 'K');
-      await waitScreen('the kill confirmation', (s) => /Kill .*\?/.test(s), 5000);
-      await tmux('send-keys', '-t', session, 'y');
+      await tui.waitFor(`${holder} with the VIP`, (s) => rowOf(s, holder).includes('★'), 30_000);
+      for (let i = 0; i < Number(holder.split('-')[1]); i++) await tui.keys('j');
+      await tui.keys('K');
+      await tui.waitFor('the kill confirmation', (s) => /Kill .*\?/.test(s), 5000);
+      await tui.keys('y');
       const started = Date.now();
-      const after = await waitScreen(
+      const after = await tui.waitFor(
         `${holder} down and the VIP elsewhere`,
         (s) =>
-          /EXITED|DOWN/.test(row(s, holder)) &&
-          ['master-0', 'master-1', 'master-2'].some((m) => m !== holder && row(s, m).includes('★')),
+          /EXITED|DOWN/.test(rowOf(s, holder)) &&
+          ['master-0', 'master-1', 'master-2'].some(
+            (m) => m !== holder && rowOf(s, m).includes('★'),
+          ),
         15_000,
       );
       expect(Date.now() - started).toBeLessThan(15_000);
-      expect(row(after, holder)).not.toContain('★');
-      await tmux('send-keys', '-t', session, 'R');
-      await waitScreen('the restore confirmation', (s) => /[Rr]estore.*\?/.test(s), 5000);
-      await tmux('send-keys', '-t', session, 'y');
-      await waitScreen(
+      expect(rowOf(after, holder)).not.toContain('★');
+      await tui.keys('R');
+      await tui.waitFor('the restore confirmation', (s) => /[Rr]estore.*\?/.test(s), 5000);
+      await tui.keys('y');
+      await tui.waitFor(
         `${holder} back and Ready`,
         (s) =>
-          /running\s+running/.test(row(s, holder)) &&
-          /Ready/.test(row(s, holder)) &&
-          /follower|leader/.test(row(s, holder)),
+          /running\s+running/.test(rowOf(s, holder)) &&
+          /Ready/.test(rowOf(s, holder)) &&
+          /follower|leader/.test(rowOf(s, holder)),
         120_000,
       );
-      await tmux('send-keys', '-t', session, 'q');
+      await tui.keys('q');
+      expect(await tui.exited(10_000)).toBe(true);
     } finally {
-      await tmux('kill-session', '-t', session);
+      await tui.close();
     }
   });
-});
 
-describe('an engine restart under a running lab', () => {
   // Last in this file: it stops every node of the lab above and brings them back with `up`.
   it('ends a scenario with exit 1 and a report naming the engine, keeps status and the TUI answering, and `up` brings the lab back', async (test) => {
     const foreign = await foreignRunningContainers(lab);
@@ -411,35 +387,9 @@ describe('an engine restart under a running lab', () => {
       console.warn(`engine restart test left out: it would stop ${foreign.join(', ')}`);
       test.skip();
     }
-    const session = `ha-lab-engine-${lab}`;
-    // A tmux server of its own: the previous test's server may still be shutting down.
-    const tmux = (...args: string[]) => execa('tmux', ['-L', session, ...args], { reject: false });
-    const screen = async () => (await tmux('capture-pane', '-p', '-t', session)).stdout;
-    const waitScreen = async (what: string, check: (s: string) => boolean, ms: number) => {
-      const end = Date.now() + ms;
-      let last = '';
-      while (Date.now() < end) {
-        last = await screen();
-        if (check(last)) return last;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      throw new Error(`screen never showed ${what}:\n${last}`);
-    };
-    const opened = await tmux(
-      'new-session',
-      '-d',
-      '-s',
-      session,
-      '-x',
-      '100',
-      '-y',
-      '30',
-      // The pane outlives the dashboard, so a crash leaves its message on the screen.
-      `node ${ROOT}dist/cli/main.js tui --name ${lab}; sleep 600`,
-    );
-    expect(opened.exitCode, opened.stderr).toBe(0);
+    const tui = await openDashboard(lab);
     try {
-      await waitScreen('the VIP on a master', (s) => s.includes('★'), 30_000);
+      await tui.waitFor('the VIP on a master', (s) => s.includes('★'), 30_000);
       const reportDir = await mkdtemp(join(tmpdir(), 'engine-restart-'));
       const run = execa(
         'node',
@@ -488,27 +438,18 @@ describe('an engine restart under a running lab', () => {
       };
       expect(report.passed).toBe(false);
       expect(report.error).toMatch(/the Docker engine went away/);
-      await waitScreen('the engine loss', (s) => s.includes('Docker engine lost'), 15_000);
+      await tui.waitFor('the engine loss', (s) => s.includes('Docker engine lost'), 15_000);
 
       await startEngine();
-      await waitScreen(
+      await tui.waitFor(
         'the engine back and master-0 exited',
-        (s) => s.includes('answers again') && /master-0 .*EXITED/.test(s),
+        (s) => s.includes('answers again') && /EXITED/.test(rowOf(s, 'master-0')),
         30_000,
       );
-      await tmux('send-keys', '-t', session, 'q');
-      await tmux('send-keys', '-t', session, 'y');
-      // The dashboard has quit when the pane runs the shell's `sleep`, not node.
-      const quitBy = Date.now() + 10_000;
-      const paneCommand = async () =>
-        (
-          await tmux('display-message', '-p', '-t', session, '#{pane_current_command}')
-        ).stdout.trim();
-      while ((await paneCommand()) === 'node' && Date.now() < quitBy)
-        await new Promise((r) => setTimeout(r, 200));
-      expect(await paneCommand()).toBe('sleep');
+      await tui.keys('q', 'y');
+      expect(await tui.exited(10_000)).toBe(true);
     } finally {
-      await tmux('kill-server');
+      await tui.close();
       await startEngine().catch(() => undefined);
     }
 
