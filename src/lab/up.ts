@@ -8,7 +8,8 @@ import { cgroupMode, engineInfo, privilegedWorks } from '../runtime/engine-info.
 import { listContainers } from '../runtime/node-containers.js';
 import { createInternalNetwork, listNetworks } from '../runtime/networks.js';
 import { type Action, runActions } from './action.js';
-import { haActions, haResumeActions } from './actions/ha-actions.js';
+import { haActions } from './actions/ha-actions.js';
+import { haResumeActions } from './actions/resume-actions.js';
 import { createNetwork, createNodes, waitForSystemd } from './actions/node-actions.js';
 import { type ArtifactRequest, BASE_IMAGE, ensureArtifacts } from './artifacts/ensure-artifacts.js';
 import { saveFailureBundle } from './failure-bundle.js';

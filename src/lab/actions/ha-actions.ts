@@ -19,8 +19,3 @@ export function haActions(): Action<LabContext>[] {
     clusterReadyAction,
   ];
 }
-
-/** After an engine restart the units come back by themselves; wait until the cluster is whole. */
-export function haResumeActions(): Action<LabContext>[] {
-  return [clusterReadyAction];
-}
