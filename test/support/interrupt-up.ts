@@ -19,6 +19,8 @@ export async function interruptUp(lab: string, options: InterruptOptions) {
     timeout: options.timeoutMs ?? 240_000,
     env: { ...options.env, CI: 'true' },
     stdin: 'ignore',
+    // execa would SIGKILL 5 s after a SIGTERM; cleaning up a full lab takes longer than that.
+    forceKillAfterDelay: false,
   });
   let stderr = '';
   let sent = false;
@@ -31,5 +33,11 @@ export async function interruptUp(lab: string, options: InterruptOptions) {
     }
   });
   const result = await child;
-  return { exitCode: result.exitCode, sent, stderr, durationMs: result.durationMs };
+  return {
+    exitCode: result.exitCode,
+    killedBy: result.signal,
+    sent,
+    stderr,
+    durationMs: result.durationMs,
+  };
 }
