@@ -12,7 +12,13 @@ import { LABEL_MANAGED } from '../core/topology.js';
 import { ETCD_VERSION, needsCgroupV1Override, resolveKubernetesVersion } from './versions.js';
 
 export interface DoctorReport {
-  engine: { version: string; apiVersion: string; storageDriver: string; liveRestore: boolean };
+  engine: {
+    version: string;
+    apiVersion: string;
+    storageDriver: string;
+    liveRestore: boolean;
+    rootless: boolean;
+  };
   cgroupMode: string;
   privilege: 'privileged' | 'capabilities' | 'unknown';
   privilegeDetail: string;
@@ -66,7 +72,7 @@ export async function doctorReport(
   const privilegeName = privilege ? (privilege.works ? 'privileged' : 'capabilities') : 'unknown';
   const override = needsCgroupV1Override(version, mode !== 'v2');
   const lines = [
-    `engine         Docker ${info.version} (API ${info.apiVersion}), storage ${info.storageDriver}, live-restore ${info.liveRestore ? 'on' : 'off'}`,
+    `engine         Docker ${info.version} (API ${info.apiVersion}), storage ${info.storageDriver}, live-restore ${info.liveRestore ? 'on' : 'off'}${info.rootless ? ', ROOTLESS: ha-lab needs a rootful engine' : ''}`,
     `cgroups        ${mode}${override ? ` (Kubernetes ${version.version} needs failCgroupV1: false here; ha-lab sets it)` : ''}`,
     `privileges     ${privilegeName === 'privileged' ? '--privileged works' : privilegeName === 'capabilities' ? `--privileged refused (${privilege?.detail}); the explicit capability set is used` : 'unknown until the base image exists'}`,
     `internal net   ${route === null ? 'not checked yet' : route ? 'containers get a default route (addresses are set explicitly anyway)' : 'no default route (addresses are set explicitly)'}`,
@@ -81,6 +87,7 @@ export async function doctorReport(
       apiVersion: info.apiVersion,
       storageDriver: info.storageDriver,
       liveRestore: info.liveRestore,
+      rootless: info.rootless,
     },
     cgroupMode: mode,
     privilege: privilegeName,

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { RuntimeError, UsageError } from '../core/errors.js';
-import { freeDiskBytes } from '../runtime/engine-info.js';
+import { type EngineInfo, freeDiskBytes } from '../runtime/engine-info.js';
 
 const GiB = 1024 ** 3;
 
@@ -84,4 +84,16 @@ export async function ensureInotifyLimits(log: (message: string) => void): Promi
       );
     }
   }
+}
+
+/**
+ * Nodes run systemd, nested containerd and keepalived, and up raises host sysctls: they need
+ * capabilities a rootless engine's user namespace does not hold. Say so before making anything.
+ */
+export function refuseRootlessEngine(info: Pick<EngineInfo, 'rootless'>): void {
+  if (!info.rootless) return;
+  throw new RuntimeError(
+    'rootless-engine',
+    'the Docker engine runs rootless, and ha-lab nodes need a rootful one (systemd, nested containerd, keepalived): point DOCKER_HOST at a rootful engine, or run `sudo bash scripts/ensure-engine.sh`',
+  );
 }

@@ -25,7 +25,12 @@ import {
   writeLabState,
 } from './lab-state.js';
 import { nodeRunners } from './node-access.js';
-import { checkResources, ensureInotifyLimits, resourceNeeds } from './preflight.js';
+import {
+  checkResources,
+  ensureInotifyLimits,
+  refuseRootlessEngine,
+  resourceNeeds,
+} from './preflight.js';
 import { assertSubnetFree, pickFreeSubnet } from './subnets.js';
 import { removeLabResources } from './teardown.js';
 import {
@@ -96,6 +101,7 @@ async function create(
   options: UpOptions,
 ): Promise<UpResult> {
   const info = await engineInfo();
+  refuseRootlessEngine(info);
   await checkResources(info.dockerRootDir, resourceNeeds(false));
   let subnet: string;
   try {

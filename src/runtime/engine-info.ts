@@ -16,6 +16,8 @@ export interface EngineInfo {
   operatingSystem: string;
   memTotalBytes: number;
   dockerRootDir: string;
+  /** A rootless engine runs every container in a user namespace of an unprivileged user. */
+  rootless: boolean;
 }
 
 export async function engineInfo(): Promise<EngineInfo> {
@@ -34,7 +36,15 @@ export async function engineInfo(): Promise<EngineInfo> {
     operatingSystem: String(info.OperatingSystem ?? ''),
     memTotalBytes: Number(info.MemTotal ?? totalmem()),
     dockerRootDir: String(info.DockerRootDir ?? '/var/lib/docker'),
+    rootless: isRootless(info.SecurityOptions),
   };
+}
+
+/** `docker info`'s SecurityOptions hold entries like "name=seccomp,profile=builtin", "name=rootless". */
+export function isRootless(securityOptions: unknown): boolean {
+  return (Array.isArray(securityOptions) ? securityOptions : []).some((o) =>
+    String(o).split(',').includes('name=rootless'),
+  );
 }
 
 /** v2 from the engine; v1 with a cgroup2 mount at /sys/fs/cgroup/unified (local host) = hybrid. */
