@@ -1,10 +1,10 @@
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { haLab, testLabName } from '../support/cli.js';
+import { testLabName } from '../support/cli.js';
 import { interruptUp } from '../support/interrupt-up.js';
-import { leftovers } from '../support/leftovers.js';
+import { NOTHING, leftovers, removeLabsAndState } from '../support/leftovers.js';
 
 /**
  * Ctrl-C and SIGTERM during `up --nodes-only`, delivered the moment a phase's "started" line
@@ -20,16 +20,8 @@ const exists = (path: string) =>
     () => true,
     () => false,
   );
-const NOTHING = { containers: 0, networks: 0, volumes: 0 };
 
-afterAll(async () => {
-  for (const lab of made) {
-    const down = await haLab(['down', '--name', lab, '--purge'], { env, timeoutMs: 120_000 });
-    expect(down.exitCode, down.stderr).toBe(0);
-    expect(await leftovers(lab)).toEqual(NOTHING);
-  }
-  await rm(stateRoot, { recursive: true, force: true });
-});
+afterAll(() => removeLabsAndState(made, env, stateRoot));
 
 describe('interrupting `up --nodes-only`', () => {
   const cases = ['artifacts', 'network', 'nodes', 'systemd'].flatMap((phase) => [

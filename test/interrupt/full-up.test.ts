@@ -1,10 +1,10 @@
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { haLab, testLabName } from '../support/cli.js';
 import { interruptUp } from '../support/interrupt-up.js';
-import { leftovers } from '../support/leftovers.js';
+import { NOTHING, leftovers, removeLabsAndState } from '../support/leftovers.js';
 
 /**
  * Ctrl-C and SIGTERM at every phase of a full `up` (the nodes-only phases are in the
@@ -15,21 +15,13 @@ import { leftovers } from '../support/leftovers.js';
 const stateRoot = await mkdtemp(join(tmpdir(), 'ha-lab-interrupt-full-'));
 const env = { HA_LAB_STATE_DIR: stateRoot };
 const made: string[] = [];
-const NOTHING = { containers: 0, networks: 0, volumes: 0 };
 const exists = (path: string) =>
   access(path).then(
     () => true,
     () => false,
   );
 
-afterAll(async () => {
-  for (const lab of made) {
-    const down = await haLab(['down', '--name', lab, '--purge'], { env, timeoutMs: 120_000 });
-    expect(down.exitCode, down.stderr).toBe(0);
-    expect(await leftovers(lab)).toEqual(NOTHING);
-  }
-  await rm(stateRoot, { recursive: true, force: true });
-});
+afterAll(() => removeLabsAndState(made, env, stateRoot));
 
 const MID_PHASE = new Set(['etcd', 'kubeadm-init', 'join-masters', 'cluster-ready']);
 const PHASES = [
