@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { docker } from './docker-client.js';
+import { docker, engineCall } from './docker-client.js';
 
 export interface ContainerEvent {
   at: number;
@@ -17,9 +17,9 @@ export async function watchContainerEvents(
     type: ['container'],
     label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
   };
-  const stream = (await docker().getEvents({
-    filters: JSON.stringify(filters),
-  } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
+  const stream = (await engineCall('watching container events', () =>
+    docker().getEvents({ filters: JSON.stringify(filters) } as never),
+  )) as unknown as NodeJS.ReadableStream & { destroy(): void };
   const lines = createInterface({ input: stream });
   // readline re-emits the stream's errors (ECONNRESET when the engine stops); `ended` below
   // reports them, so the interface's copy must not become an uncaught 'error' event.
