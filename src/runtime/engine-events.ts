@@ -17,8 +17,10 @@ export async function watchContainerEvents(
     type: ['container'],
     label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
   };
+  // dockerode's typings take `filters` as an object; the engine wants it JSON-encoded.
+  const options = { filters: JSON.stringify(filters) } as unknown as { filters: object };
   const stream = (await engineCall('watching container events', () =>
-    docker().getEvents({ filters: JSON.stringify(filters) } as never),
+    docker().getEvents(options),
   )) as unknown as NodeJS.ReadableStream & { destroy(): void };
   const lines = createInterface({ input: stream });
   // readline re-emits the stream's errors (ECONNRESET when the engine stops); `ended` below
