@@ -9,6 +9,7 @@ import { createEtcdPki } from '../../src/provision/pki.js';
 import { buildTopology } from '../../src/core/topology.js';
 import { ROOT, haLab, testLabName } from '../support/cli.js';
 import { foreignRunningContainers, startEngine, stopEngine } from '../support/engine.js';
+import { startScenario } from '../support/scenario-run.js';
 import { leftovers } from '../support/leftovers.js';
 import { openDashboard, rowOf } from '../support/tmux-dashboard.js';
 
@@ -280,46 +281,13 @@ spec:
 
   it('undoes its faults and writes a partial report when a scenario is interrupted (exit 130)', async () => {
     const reportDir = await mkdtemp(join(tmpdir(), 'interrupted-'));
-    const child = execa(
-      'node',
-      [
-        `${ROOT}dist/cli/main.js`,
-        'scenario',
-        'run',
-        'kill-vip-holder',
-        '--name',
-        lab,
-        '--report-dir',
-        reportDir,
-      ],
-      {
-        reject: false,
-        stdin: 'ignore',
-      },
-    );
-    let stderr = '';
-    let killedNode = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`the fault never started:\n${stderr}`)),
-        300_000,
-      );
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const match = /kill on (master-\d)/.exec(stderr);
-        if (match?.[1] && !killedNode) {
-          killedNode = match[1];
-          clearTimeout(timer);
-          // Interrupt while the fault is applied.
-          setTimeout(() => {
-            child.kill('SIGINT');
-            resolve();
-          }, 3000);
-        }
-      });
-    });
-    const result = await child;
-    expect(result.exitCode, stderr).toBe(130);
+    const run = startScenario(lab, 'kill-vip-holder', reportDir);
+    const killedNode = (await run.until(/kill on (master-\d)/))[1] ?? '';
+    // Interrupt while the fault is applied.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    run.child.kill('SIGINT');
+    const result = await run.child;
+    expect(result.exitCode, run.stderr).toBe(130);
     const report = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as {
       interrupted: boolean;
       passed: boolean;
@@ -391,31 +359,9 @@ spec:
     try {
       await tui.waitFor('the VIP on a master', (s) => s.includes('★'), 30_000);
       const reportDir = await mkdtemp(join(tmpdir(), 'engine-restart-'));
-      const run = execa(
-        'node',
-        [
-          `${ROOT}dist/cli/main.js`,
-          'scenario',
-          'run',
-          'kill-master0',
-          '--name',
-          lab,
-          '--report-dir',
-          reportDir,
-        ],
-        { reject: false, stdin: 'ignore' },
-      );
-      let stderr = '';
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no fault:\n${stderr}`)), 300_000);
-        run.stderr?.on('data', (chunk: Buffer) => {
-          stderr += chunk.toString();
-          if (/kill on master-0/.test(stderr)) {
-            clearTimeout(timer);
-            setTimeout(resolve, 3000);
-          }
-        });
-      });
+      const run = startScenario(lab, 'kill-master0', reportDir);
+      await run.until(/kill on master-0/);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
       const stopped = Date.now();
       await stopEngine();
 
@@ -424,8 +370,8 @@ spec:
       expect(down.exitCode, down.stderr).toBe(1);
       expect(down.stderr.trim()).toMatch(/^ha-lab: no Docker engine answers/);
       expect(down.durationMs).toBeLessThan(15_000);
-      const result = await run;
-      expect(result.exitCode, stderr).toBe(1);
+      const result = await run.child;
+      expect(result.exitCode, run.stderr).toBe(1);
       expect(Date.now() - stopped).toBeLessThan(60_000);
       const lastLine = String(result.stderr).trim().split('\n').at(-1) ?? '';
       expect(lastLine).toMatch(

@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import { access, chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,30 +16,18 @@ import { cidrsOverlap } from '../../src/lab/subnets.js';
 import { LABEL_TEST } from '../../src/core/topology.js';
 import type { LabEvent } from '../../src/core/events.js';
 import { ROOT, haLab, testLabName, type CliResult } from '../support/cli.js';
-import { leftovers } from '../support/leftovers.js';
+import { NOTHING, leftovers } from '../support/leftovers.js';
+import { testLabs } from '../support/test-labs.js';
 
 /**
  * A catalogue of wrong input and hostile environments. Each answer is the documented exit
  * status and exactly one line on stderr that names the problem and what to do, never a stack
  * trace, and nothing half-made is left in the engine or the state directory.
  */
-const stateRoot = await mkdtemp(join(tmpdir(), 'ha-lab-bad-input-'));
+const labs = await testLabs('bad-input');
+const { stateRoot, env } = labs;
 const workDir = await mkdtemp(join(tmpdir(), 'ha-lab-bad-scenarios-'));
-const env = { HA_LAB_STATE_DIR: stateRoot };
-const NOTHING = { containers: 0, networks: 0, volumes: 0 };
-const labs: string[] = [];
-
-function newLab(): string {
-  const lab = testLabName('it');
-  labs.push(lab);
-  return lab;
-}
-
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
+const newLab = () => labs.newLab('it');
 
 /** Exactly one stderr line, `ha-lab: ...`, matching `pattern`, and no stack frames. */
 function expectOneLine(result: CliResult, pattern: RegExp): void {
@@ -52,16 +40,11 @@ function expectOneLine(result: CliResult, pattern: RegExp): void {
 
 async function expectNothingLeft(lab: string, options: { stateDir?: boolean } = {}): Promise<void> {
   expect(await leftovers(lab)).toEqual(NOTHING);
-  expect(await exists(join(stateRoot, lab))).toBe(options.stateDir ?? false);
+  expect(await labs.stateExists(lab)).toBe(options.stateDir ?? false);
 }
 
 afterAll(async () => {
-  for (const lab of labs) {
-    const down = await haLab(['down', '--name', lab, '--purge'], { env, timeoutMs: 120_000 });
-    expect(down.exitCode, down.stderr).toBe(0);
-    expect(await leftovers(lab)).toEqual(NOTHING);
-  }
-  await rm(stateRoot, { recursive: true, force: true });
+  await labs.removeAll();
   await rm(workDir, { recursive: true, force: true });
 });
 
@@ -241,7 +224,7 @@ describe('a hostile environment', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
     await expectNothingLeft(lab);
-    expect(await exists(join(stateRoot, `${lab}.lockdir`))).toBe(false);
+    expect(await labs.stateExists(`${lab}.lockdir`)).toBe(false);
   });
 
   it('says the kubeconfig cannot be written with exit 1 and asks for a writable --merge FILE', async () => {

@@ -1,27 +1,17 @@
-import { access, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testLabName } from '../support/cli.js';
 import { interruptUp } from '../support/interrupt-up.js';
-import { NOTHING, leftovers, removeLabsAndState } from '../support/leftovers.js';
+import { NOTHING, leftovers } from '../support/leftovers.js';
+import { testLabs } from '../support/test-labs.js';
 
 /**
  * Ctrl-C and SIGTERM during `up --nodes-only`, delivered the moment a phase's "started" line
  * appears: the lab is removed and the exit status says which signal, or with --keep the
  * half-made lab stays for debugging.
  */
-const stateRoot = await mkdtemp(join(tmpdir(), 'ha-lab-interrupt-'));
-const env = { HA_LAB_STATE_DIR: stateRoot };
-const made: string[] = [];
+const labs = await testLabs('interrupt');
+const { env } = labs;
 
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
-
-afterAll(() => removeLabsAndState(made, env, stateRoot));
+afterAll(() => labs.removeAll());
 
 describe('interrupting `up --nodes-only`', () => {
   const cases = ['artifacts', 'network', 'nodes', 'systemd'].flatMap((phase) => [
@@ -32,15 +22,14 @@ describe('interrupting `up --nodes-only`', () => {
   it.each(cases)(
     'removes the half-made lab and exits $exitCode on $signal during $phase',
     async ({ phase, signal, exitCode }) => {
-      const lab = testLabName('it');
-      made.push(lab);
+      const lab = labs.newLab('it');
       const result = await interruptUp(lab, { phase, signal, env, extra: ['--nodes-only'] });
       expect(result.sent, result.stderr).toBe(true);
       expect(result.exitCode, result.stderr).toBe(exitCode);
       expect(result.stderr).toContain(`interrupted by ${signal}`);
       expect(result.stderr).not.toMatch(/^\s+at /m);
       expect(await leftovers(lab)).toEqual(NOTHING);
-      expect(await exists(join(stateRoot, lab))).toBe(false);
+      expect(await labs.stateExists(lab)).toBe(false);
     },
   );
 
@@ -50,8 +39,7 @@ describe('interrupting `up --nodes-only`', () => {
   ])(
     'keeps the half-made lab with --keep on $signal during $phase',
     async ({ phase, signal, exitCode }) => {
-      const lab = testLabName('it');
-      made.push(lab);
+      const lab = labs.newLab('it');
       const result = await interruptUp(lab, {
         phase,
         signal,
@@ -64,7 +52,7 @@ describe('interrupting `up --nodes-only`', () => {
       const left = await leftovers(lab);
       expect(left.networks).toBe(1);
       expect(left.containers).toBeGreaterThan(0);
-      expect(await exists(join(stateRoot, lab, 'state.json'))).toBe(true);
+      expect(await labs.stateExists(lab, 'state.json')).toBe(true);
     },
   );
 });

@@ -1,10 +1,8 @@
-import { access, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { haLab, testLabName } from '../support/cli.js';
+import { haLab } from '../support/cli.js';
 import { interruptUp } from '../support/interrupt-up.js';
-import { NOTHING, leftovers, removeLabsAndState } from '../support/leftovers.js';
+import { NOTHING, leftovers } from '../support/leftovers.js';
+import { testLabs } from '../support/test-labs.js';
 
 /**
  * Ctrl-C and SIGTERM at every phase of a full `up` (the nodes-only phases are in the
@@ -12,16 +10,10 @@ import { NOTHING, leftovers, removeLabsAndState } from '../support/leftovers.js'
  * Long phases are interrupted two seconds in, in the middle of their work (kubeadm init half
  * done, one master joined ...), the others as they start.
  */
-const stateRoot = await mkdtemp(join(tmpdir(), 'ha-lab-interrupt-full-'));
-const env = { HA_LAB_STATE_DIR: stateRoot };
-const made: string[] = [];
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
+const labs = await testLabs('interrupt-full');
+const { env } = labs;
 
-afterAll(() => removeLabsAndState(made, env, stateRoot));
+afterAll(() => labs.removeAll());
 
 const MID_PHASE = new Set(['etcd', 'kubeadm-init', 'join-masters', 'cluster-ready']);
 const PHASES = [
@@ -46,21 +38,19 @@ describe('interrupting a full `up`', () => {
   it.each(cases)(
     'removes the half-made lab and exits $exitCode on $signal during $phase',
     async ({ phase, signal, exitCode, delayMs }) => {
-      const lab = testLabName('int');
-      made.push(lab);
+      const lab = labs.newLab('int');
       const result = await interruptUp(lab, { phase, signal, env, delayMs, timeoutMs: 600_000 });
       expect(result.sent, result.stderr).toBe(true);
       expect(result.exitCode, result.stderr).toBe(exitCode);
       expect(result.stderr).toContain(`interrupted by ${signal}`);
       expect(result.stderr).not.toMatch(/^\s+at /m);
       expect(await leftovers(lab)).toEqual(NOTHING);
-      expect(await exists(join(stateRoot, lab))).toBe(false);
+      expect(await labs.stateExists(lab)).toBe(false);
     },
   );
 
   it('keeps a lab interrupted in kubeadm init with --keep; `up` then refuses it and `down` removes it', async () => {
-    const lab = testLabName('int');
-    made.push(lab);
+    const lab = labs.newLab('int');
     const result = await interruptUp(lab, {
       phase: 'kubeadm-init',
       signal: 'SIGINT',
@@ -77,6 +67,6 @@ describe('interrupting a full `up`', () => {
     const down = await haLab(['down', '--name', lab], { env, timeoutMs: 120_000 });
     expect(down.exitCode, down.stderr).toBe(0);
     expect(await leftovers(lab)).toEqual(NOTHING);
-    expect(await exists(join(stateRoot, lab))).toBe(false);
+    expect(await labs.stateExists(lab)).toBe(false);
   });
 });

@@ -1,7 +1,4 @@
 import Docker from 'dockerode';
-import { rm } from 'node:fs/promises';
-import { expect } from 'vitest';
-import { haLab } from './cli.js';
 
 /** Everything still carrying a lab's label: containers, networks, volumes. */
 export async function leftovers(
@@ -22,20 +19,3 @@ export async function leftovers(
 }
 
 export const NOTHING = { containers: 0, networks: 0, volumes: 0 };
-
-/**
- * `down --purge` of every lab a test file made, each checked to leave nothing, then the
- * file's own state directory removed: the afterAll of every suite that makes labs.
- */
-export async function removeLabsAndState(
-  labs: readonly string[],
-  env: Record<string, string>,
-  stateRoot: string,
-): Promise<void> {
-  for (const lab of labs) {
-    const down = await haLab(['down', '--name', lab, '--purge'], { env, timeoutMs: 120_000 });
-    expect(down.exitCode, down.stderr).toBe(0);
-    expect(await leftovers(lab)).toEqual(NOTHING);
-  }
-  await rm(stateRoot, { recursive: true, force: true });
-}
