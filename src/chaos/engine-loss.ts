@@ -2,13 +2,13 @@ import { LABEL_LAB, LABEL_MANAGED } from '../core/topology.js';
 import { watchContainerEvents } from '../runtime/engine-events.js';
 
 export interface EngineLossWatch {
-  /** Aborts when the engine's event stream ends while the watch is open. */
+  /** Aborts, with what to do as its reason, when the engine's event stream ends while open. */
   signal: AbortSignal;
   readonly lost: boolean;
   close(): void;
 }
 
-export function engineLostMessage(lab: string): string {
+function engineLostMessage(lab: string): string {
   return `the Docker engine went away (an engine restart stops every node unless it runs with live-restore): bring the lab back with \`ha-lab up --name ${lab}\`, then retry`;
 }
 

@@ -29,6 +29,8 @@ export interface ContainersSnapshot {
 
 export type LiveEvent = HistoryEntry | ContainersSnapshot;
 
+type ContainerWatch = Awaited<ReturnType<typeof watchContainerEvents>>;
+
 /** How often the dashboard asks a vanished engine whether it is back. */
 const ENGINE_RETRY_MS = 3000;
 
@@ -47,9 +49,11 @@ export class LiveSession {
   private listeners = new Set<(e: LiveEvent) => void>();
   private probes: RunningProbes | undefined;
   private active = new Map<string, Undo>();
-  private closed = false;
   private stopWatch: (() => void) | undefined;
   private readonly closing = new AbortController();
+  private get closed(): boolean {
+    return this.closing.signal.aborted;
+  }
   private systemdTimer: NodeJS.Timeout | undefined;
   private readonly runId = `tui${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   private scenarioNames: string[] = [];
@@ -120,7 +124,7 @@ export class LiveSession {
     }
   }
 
-  private watchContainers(): Promise<{ close(): void; ended: Promise<void> }> {
+  private watchContainers(): Promise<ContainerWatch> {
     return watchContainerEvents({ [LABEL_MANAGED]: 'true', [LABEL_LAB]: this.lab.lab }, (e) => {
       const node = e.labels[LABEL_NODE];
       if (!node) return;
@@ -140,38 +144,49 @@ export class LiveSession {
 
   /**
    * Follows the engine's event stream. When it ends (an engine restart), says so in the
-   * timeline and tries again every few seconds; once the engine answers, the grid is read
-   * afresh, so stopped nodes show as exited, never as they were before the restart.
+   * timeline and waits for the engine to come back; the grid is then read afresh, so stopped
+   * nodes show as exited, never as they were before the restart.
    */
-  private async followEngine(first: { close(): void; ended: Promise<void> }): Promise<void> {
-    let watcher: { close(): void; ended: Promise<void> } | undefined = first;
+  private async followEngine(first: ContainerWatch): Promise<void> {
+    let watcher: ContainerWatch | undefined = first;
+    while (watcher) {
+      const current = watcher;
+      this.stopWatch = () => current.close();
+      await current.ended;
+      if (this.closed) return;
+      this.emit({
+        type: 'note',
+        at: Date.now(),
+        message: `Docker engine lost: nodes stop with it; retrying (then: ha-lab up --name ${this.lab.lab})`,
+      });
+      watcher = await this.reconnect();
+    }
+  }
+
+  /** Asks the engine every few seconds until it answers again, or the dashboard closes. */
+  private async reconnect(): Promise<ContainerWatch | undefined> {
     while (!this.closed) {
-      if (watcher) {
-        const current = watcher;
-        this.stopWatch = () => current.close();
-        await current.ended;
-        if (this.closed) return;
-        this.emit({
-          type: 'note',
-          at: Date.now(),
-          message: `Docker engine lost: nodes stop with it; retrying (then: ha-lab up --name ${this.lab.lab})`,
-        });
-        watcher = undefined;
-      }
       await delay(ENGINE_RETRY_MS, undefined, { signal: this.closing.signal }).catch(
         () => undefined,
       );
-      if (this.closed) return;
+      if (this.closed) return undefined;
       try {
         await pingEngine(ENGINE_RETRY_MS);
         await this.readContainers();
-        watcher = await this.watchContainers();
+        const watcher = await this.watchContainers();
+        // close() may have run while the stream was opening: it must not outlive the session.
+        if (this.closed) {
+          watcher.close();
+          return undefined;
+        }
         this.emit({ type: 'note', at: Date.now(), message: 'the Docker engine answers again' });
         this.emitContainers();
+        return watcher;
       } catch {
         // still away: try again after the next pause
       }
     }
+    return undefined;
   }
 
   private startProbes(): void {
@@ -276,7 +291,6 @@ export class LiveSession {
   }
 
   async close(undo: boolean): Promise<void> {
-    this.closed = true;
     this.closing.abort();
     if (undo) await this.restoreAll();
     if (this.systemdTimer) clearInterval(this.systemdTimer);

@@ -5,7 +5,7 @@ import { masters } from '../core/topology.js';
 import { expectedVipHolderAfterRestore } from '../provision/keepalived.js';
 import { runChecks } from './checkers/index.js';
 import type { Verdict } from './checkers/verdict.js';
-import { engineLostMessage, watchEngineLoss } from './engine-loss.js';
+import { watchEngineLoss } from './engine-loss.js';
 import { compactJournal } from './faults/fault-journal.js';
 import { type Undo, injectFault } from './faults/inject.js';
 import { resolveTarget } from './faults/resolve-target.js';
@@ -76,7 +76,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   let error: string | undefined;
   let prepareError: string | undefined;
   engine.signal.addEventListener('abort', () => {
-    error = engineLostMessage(lab.lab);
+    error = (engine.signal.reason as Error).message;
     record({ type: 'note', at: Date.now(), message: 'the Docker engine went away' });
   });
   try {
