@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { interruptUp } from '../support/interrupt-up.js';
-import { NOTHING, leftovers } from '../support/leftovers.js';
+import { expectRemovedAfter, interruptUp } from '../support/interrupt-up.js';
+import { leftovers } from '../support/leftovers.js';
 import { testLabs } from '../support/test-labs.js';
 
 /**
@@ -24,12 +24,7 @@ describe('interrupting `up --nodes-only`', () => {
     async ({ phase, signal, exitCode }) => {
       const lab = labs.newLab('it');
       const result = await interruptUp(lab, { phase, signal, env, extra: ['--nodes-only'] });
-      expect(result.sent, result.stderr).toBe(true);
-      expect(result.exitCode, result.stderr).toBe(exitCode);
-      expect(result.stderr).toContain(`interrupted by ${signal}`);
-      expect(result.stderr).not.toMatch(/^\s+at /m);
-      expect(await leftovers(lab)).toEqual(NOTHING);
-      expect(await labs.stateExists(lab)).toBe(false);
+      await expectRemovedAfter(result, { lab, signal, exitCode }, labs.stateExists);
     },
   );
 

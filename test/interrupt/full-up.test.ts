@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { haLab } from '../support/cli.js';
-import { interruptUp } from '../support/interrupt-up.js';
+import { expectRemovedAfter, interruptUp } from '../support/interrupt-up.js';
 import { NOTHING, leftovers } from '../support/leftovers.js';
 import { testLabs } from '../support/test-labs.js';
 
@@ -40,12 +40,7 @@ describe('interrupting a full `up`', () => {
     async ({ phase, signal, exitCode, delayMs }) => {
       const lab = labs.newLab('int');
       const result = await interruptUp(lab, { phase, signal, env, delayMs, timeoutMs: 600_000 });
-      expect(result.sent, result.stderr).toBe(true);
-      expect(result.exitCode, result.stderr).toBe(exitCode);
-      expect(result.stderr).toContain(`interrupted by ${signal}`);
-      expect(result.stderr).not.toMatch(/^\s+at /m);
-      expect(await leftovers(lab)).toEqual(NOTHING);
-      expect(await labs.stateExists(lab)).toBe(false);
+      await expectRemovedAfter(result, { lab, signal, exitCode }, labs.stateExists);
     },
   );
 

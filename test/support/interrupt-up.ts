@@ -1,5 +1,7 @@
 import { execa } from 'execa';
+import { expect } from 'vitest';
 import { CLI } from './cli.js';
+import { NOTHING, leftovers } from './leftovers.js';
 
 export interface InterruptOptions {
   phase: string;
@@ -40,4 +42,21 @@ export async function interruptUp(lab: string, options: InterruptOptions) {
     stderr,
     durationMs: result.durationMs,
   };
+}
+
+/**
+ * What an interrupted `up` without --keep must leave: the signal delivered, its exit status,
+ * the reason said (no stack trace), nothing in the engine and no state directory.
+ */
+export async function expectRemovedAfter(
+  result: Awaited<ReturnType<typeof interruptUp>>,
+  expected: { lab: string; signal: 'SIGINT' | 'SIGTERM'; exitCode: number },
+  stateExists: (lab: string) => Promise<boolean>,
+): Promise<void> {
+  expect(result.sent, result.stderr).toBe(true);
+  expect(result.exitCode, result.stderr).toBe(expected.exitCode);
+  expect(result.stderr).toContain(`interrupted by ${expected.signal}`);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+  expect(await leftovers(expected.lab)).toEqual(NOTHING);
+  expect(await stateExists(expected.lab)).toBe(false);
 }
