@@ -3,6 +3,7 @@
  * events, all timestamped in ms since the epoch. Checkers are pure functions over it, the
  * TUI reduces it, reports serialise it. Keep it plain data (JSON round-trips).
  */
+import type { LabEvidence } from '../lab/evidence/lab-evidence.js';
 
 /** Who holds the VIP, as seen by one master's `ip monitor address` stream. */
 export interface VipSample {
@@ -46,6 +47,8 @@ export interface NodeReadySample {
   at: number;
   /** Kubernetes node name -> Ready condition ("True", "False", "Unknown"), when the API answered. */
   ready: Record<string, string>;
+  /** Node name -> its kubelet lease's renewTime (ms): says whether `ready` is still fresh. */
+  leases?: Record<string, number | null>;
 }
 
 /** One uniquely named object created through the VIP. unknown = timed out, outcome unclear. */
@@ -57,7 +60,13 @@ export interface WriteSample {
   latencyMs: number;
 }
 
-export type Sample = VipSample | ApiSample | EtcdSample | NodeReadySample | WriteSample;
+export type Sample =
+  | VipSample
+  | ApiSample
+  | EtcdSample
+  | NodeReadySample
+  | WriteSample
+  | EvidenceSample;
 
 export interface FaultRecord {
   type: 'fault';
@@ -69,7 +78,14 @@ export interface FaultRecord {
   /** For service faults: which service on that node. */
   service?: string;
   phase: 'applied' | 'undone' | 'undo-failed';
+  /** For an undo: when it was issued (`at` is when it finished). */
+  issuedAt?: number;
   message?: string;
+}
+
+/** Everything "whole" is judged on, read afresh (see src/lab/evidence). */
+export interface EvidenceSample extends LabEvidence {
+  type: 'evidence';
 }
 
 export interface NoteRecord {

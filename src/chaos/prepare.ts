@@ -1,9 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { RuntimeError } from '../core/errors.js';
 import { readyz } from '../lab/clients/api-client.js';
-import { etcdStatus } from '../lab/clients/etcd-client.js';
+import { atRest, judgeWhole } from '../lab/evidence/judge-whole.js';
+import { gatherLabEvidence } from '../lab/evidence/lab-evidence.js';
 import type { OpenLab } from '../lab/open-lab.js';
-import { API_PORT, masters } from '../core/topology.js';
+import { masters } from '../core/topology.js';
 import { run } from '../runtime/node-runner.js';
 import { currentVipHolders } from './faults/resolve-target.js';
 
@@ -13,28 +14,41 @@ async function apiOk(url: string, lab: OpenLab): Promise<boolean> {
     .catch(() => false);
 }
 
-async function whole(lab: OpenLab): Promise<boolean> {
-  const group = masters(lab.topology);
-  const etcd = await Promise.all(
-    group.map((m) =>
-      etcdStatus(m.ip, lab.etcdProbe, 1500)
-        .then(() => true)
-        .catch(() => false),
-    ),
-  );
-  const apis = await Promise.all(group.map((m) => apiOk(`https://${m.ip}:${API_PORT}`, lab)));
-  return etcd.every(Boolean) && apis.every(Boolean) && (await apiOk(lab.apiUrl, lab));
+/** The lab is not whole before the run: the scenario refuses to start (exit 3). */
+export class NotWholeError extends Error {
+  constructor(readonly missing: string[]) {
+    super(`the lab is not whole before the run: ${missing.join('; ')}`);
+    this.name = 'NotWholeError';
+  }
+}
+
+/** How long a scenario waits for a lab that is still settling (a previous run's recovery). */
+const WHOLE_WAIT_MS = 90_000;
+
+/** Waits until the lab is whole by the one definition; refuses with what is missing. */
+async function untilWhole(lab: OpenLab, signal: AbortSignal): Promise<void> {
+  const requirement = atRest(lab.topology.nodes);
+  const end = Date.now() + WHOLE_WAIT_MS;
+  let missing: string[] = [];
+  while (Date.now() < end) {
+    const judgement = judgeWhole(await gatherLabEvidence(lab, signal), requirement);
+    if (judgement.whole) return;
+    missing = judgement.missing;
+    await delay(1000, undefined, { signal });
+  }
+  throw new NotWholeError(missing);
 }
 
 async function until(
   what: string,
   deadlineMs: number,
   check: () => Promise<boolean>,
+  signal: AbortSignal,
 ): Promise<void> {
   const end = Date.now() + deadlineMs;
   while (Date.now() < end) {
     if (await check()) return;
-    await delay(500);
+    await delay(500, undefined, { signal });
   }
   throw new RuntimeError(
     'not-ready',
@@ -52,8 +66,9 @@ async function until(
 export async function prepareStartingState(
   lab: OpenLab,
   log: (line: string) => void,
+  signal: AbortSignal,
 ): Promise<string | undefined> {
-  await until('every etcd member and API server healthy', 180_000, () => whole(lab));
+  await untilWhole(lab, signal);
   const top = [...masters(lab.topology)].sort((a, b) => b.priority - a.priority)[0];
   if (!top) return undefined;
   const holders = await currentVipHolders(lab);
@@ -68,17 +83,22 @@ export async function prepareStartingState(
     if (runner) await run(runner, ['systemctl', 'stop', 'keepalived']);
   }
   try {
-    await until(`the VIP on ${top.name}`, 60_000, async () => {
-      const now = await currentVipHolders(lab);
-      return now.length === 1 && now[0] === top.name && (await apiOk(lab.apiUrl, lab));
-    });
+    await until(
+      `the VIP on ${top.name}`,
+      60_000,
+      async () => {
+        const now = await currentVipHolders(lab);
+        return now.length === 1 && now[0] === top.name && (await apiOk(lab.apiUrl, lab));
+      },
+      signal,
+    );
   } finally {
     for (const m of others) {
       const runner = lab.runners[m.name];
       if (runner) await run(runner, ['systemctl', 'start', 'keepalived']);
     }
   }
-  // Let the restarted keepalived pass its health check again before faults begin.
-  await delay(3000);
+  // The restarted keepalived instances must be back in BACKUP before faults begin.
+  await untilWhole(lab, signal);
   return `VIP re-homed from ${holders.join(', ') || 'nobody'} to ${top.name} before the run`;
 }

@@ -11,8 +11,13 @@ import { type Undo, injectFault } from './faults/inject.js';
 import { resolveTarget } from './faults/resolve-target.js';
 import type { History, HistoryEntry, VipSample } from './history.js';
 import { cleanupRun, finalReadback, finalWrite, hashKvAll } from './post-run.js';
-import { prepareStartingState } from './prepare.js';
+import { NotWholeError, prepareStartingState } from './prepare.js';
+import { verdict } from './checkers/verdict.js';
+import { type EvidenceProbe, startEvidenceProbe } from './probes/evidence-probe.js';
 import { startProbes } from './probes/probe-set.js';
+import { judgeWhole } from '../lab/evidence/judge-whole.js';
+import { buildCheckContext } from './checkers/index.js';
+import { recoveryRequirement, undoBegan } from './checkers/recovery.js';
 import type { Scenario, Step } from './scenario/index.js';
 
 export interface RunOptions {
@@ -69,6 +74,15 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     options.onEntry?.(entry);
   };
   const undos = new Map<string, Undo[]>();
+  let evidence: EvidenceProbe | undefined;
+  const contextNow = () =>
+    buildCheckContext(
+      { startedAt, endedAt: Date.now(), entries },
+      {
+        masters: masters(lab.topology).map((m) => m.name),
+        nodes: lab.topology.nodes.map((n) => n.name),
+      },
+    );
   // An engine restart ends the run at once, with the real cause as its error.
   const engine = await watchEngineLoss(lab.lab);
   const stepSignal = AbortSignal.any([signal, engine.signal]);
@@ -80,9 +94,24 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     record({ type: 'note', at: Date.now(), message: 'the Docker engine went away' });
   });
   try {
-    const prepared = await prepareStartingState(lab, log);
+    const prepared = await prepareStartingState(lab, log, stepSignal);
     if (prepared) record({ type: 'note', at: Date.now(), message: prepared });
   } catch (e) {
+    if (e instanceof NotWholeError) {
+      // No fault on a lab that is already broken: whatever it showed would prove nothing.
+      engine.close();
+      record({ type: 'note', at: Date.now(), message: e.message });
+      const endedAt = Date.now();
+      const refusal = verdict('startingState', false, e.message, { missing: e.missing.length });
+      return {
+        runId,
+        history: { startedAt, endedAt, entries },
+        verdicts: [refusal],
+        interrupted: false,
+        startedAt,
+        endedAt,
+      };
+    }
     // Still probe and report: a run that could not start is a result, never a lost report.
     prepareError = (e as Error).message.split('\n')[0] ?? String(e);
     record({
@@ -149,21 +178,26 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       case 'restore': {
         holdersBeforeRestore = (latest(entries, 'vip') as VipSample | undefined)?.holders;
         log(`step ${index + 1}: restore ${step.id}`);
+        evidence ??= startEvidenceProbe(lab, record, { maxDurationMs: MAX_RUN_MS });
         await undoAll(step.id === 'all' ? undefined : [step.id]);
         return;
       }
       case 'wait': {
         log(`step ${index + 1}: wait until recovered (at most ${step.timeoutMs / 1000}s)`);
+        evidence ??= startEvidenceProbe(lab, record, { maxDurationMs: MAX_RUN_MS });
         const until = Date.now() + step.timeoutMs;
+        let missing: string[] = ['no evidence read yet'];
         while (!stepSignal.aborted && Date.now() < until) {
-          if (recovered(entries, lab)) return;
+          const verdict = recovered(evidence, contextNow());
+          if (verdict.whole) return;
+          missing = verdict.missing;
           await abortableDelay(500, stepSignal);
         }
         if (!stepSignal.aborted)
           record({
             type: 'note',
             at: Date.now(),
-            message: `not recovered within ${step.timeoutMs / 1000}s`,
+            message: `not recovered within ${step.timeoutMs / 1000}s: ${missing.join('; ')}`,
           });
         return;
       }
@@ -185,7 +219,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   } finally {
     await undoAll();
   }
-  await probes.stop();
+  await Promise.all([probes.stop(), evidence?.stop()]);
   engine.close();
   const interrupted = signal.aborted;
   const history: History = { startedAt, endedAt: Date.now(), entries };
@@ -220,20 +254,21 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   };
 }
 
-/** All members answer, all nodes Ready, exactly one VIP holder: the cluster is whole again. */
-function recovered(entries: HistoryEntry[], lab: OpenLab): boolean {
-  const etcd = latest(entries, 'etcd');
-  const nodes = latest(entries, 'nodes');
-  const vip = latest(entries, 'vip');
-  if (!etcd || !nodes || !vip) return false;
-  const fresh = Date.now() - 3000;
-  if (etcd.at < fresh || nodes.at < fresh) return false;
-  return (
-    etcd.members.every((m) => m.healthy) &&
-    lab.topology.nodes.every((n) => nodes.ready[n.name] === 'True') &&
-    vip.holders.length === 1 &&
-    vip.unknown.length === 0
-  );
+/**
+ * Whole again by the one definition (judgeWhole), on a reading taken after every undo so far
+ * began: a reading from before an undo can prove nothing about what came after it.
+ */
+function recovered(
+  evidence: EvidenceProbe,
+  context: ReturnType<typeof buildCheckContext>,
+): { whole: boolean; missing: string[] } {
+  const reading = evidence.latest();
+  const undos = context.faults.map(undoBegan);
+  if (!reading) return { whole: false, missing: ['no evidence read yet'] };
+  if (undos.some((u) => u === null)) return { whole: false, missing: ['a fault is still active'] };
+  if (reading.at < Math.max(0, ...(undos as number[])))
+    return { whole: false, missing: ['no reading since the last undo'] };
+  return judgeWhole(reading, recoveryRequirement(context));
 }
 
 /**

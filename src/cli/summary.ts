@@ -1,3 +1,4 @@
+import { LEASE_FRESH_MS } from '../lab/evidence/judge-whole.js';
 import type { LabStatus } from '../lab/status-schema.js';
 
 /** The end of `up` and the body of `status`: what is running and what to try next. */
@@ -24,8 +25,9 @@ export function renderStatus(s: LabStatus): string {
     `lab ${s.lab}  phase ${s.phase ?? '?'}  kubernetes ${s.kubernetesVersion ?? '?'}  subnet ${s.subnet ?? '?'}  VIP ${s.vip ?? '?'}`,
   );
   const holders = s.vipHolders.length === 0 ? 'nobody' : s.vipHolders.join(', ');
+  const unknown = s.vipUnknown.length > 0 ? `  (unknown on ${s.vipUnknown.join(', ')})` : '';
   lines.push(
-    `VIP holder: ${holders}${s.splitBrain ? '  ** SPLIT BRAIN: more than one holder **' : ''}`,
+    `VIP holder: ${holders}${unknown}${s.splitBrain ? '  ** SPLIT BRAIN: more than one holder **' : ''}`,
   );
   lines.push(`etcd leader: ${s.etcd.leader ?? 'none'}`);
   lines.push('');
@@ -37,7 +39,7 @@ export function renderStatus(s: LabStatus): string {
     const etcd = member ? (member.isLeader ? 'leader' : member.healthy ? 'follower' : 'down') : '';
     const vip = s.vipHolders.includes(n.name) ? ' *VIP' : '';
     lines.push(
-      `${n.name.padEnd(10)}${n.role.padEnd(8)}${n.ip.padEnd(16)}${n.container.padEnd(11)}${n.systemd.padEnd(10)}${(n.ready ?? '-').padEnd(7)}${etcd}${vip}`,
+      `${n.name.padEnd(10)}${n.role.padEnd(8)}${n.ip.padEnd(16)}${n.container.padEnd(11)}${n.systemd.padEnd(10)}${readyLabel(n).padEnd(7)}${etcd}${vip}`,
     );
   }
   if (s.api.length > 0) {
@@ -48,5 +50,13 @@ export function renderStatus(s: LabStatus): string {
   }
   if (s.kubeconfig) lines.push(`kubeconfig: ${s.kubeconfig}`);
   lines.push(`healthy: ${s.healthy ? 'yes' : 'NO'}`);
+  for (const problem of s.problems) lines.push(`  - ${problem}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Ready is the API's last word; with an old lease it is stale and says so ("Ready?"). */
+function readyLabel(n: LabStatus['nodes'][number]): string {
+  if (n.ready === null) return '-';
+  const stale = n.leaseAgeMs === null || n.leaseAgeMs > LEASE_FRESH_MS;
+  return n.ready === 'True' ? (stale ? 'Ready?' : 'True') : n.ready;
 }

@@ -2,8 +2,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { RuntimeError } from './errors.js';
 
 export interface WaitOptions {
-  /** What is awaited, for the timeout message ("etcd to report one leader"). */
-  what: string;
+  /** What is awaited, for the timeout message ("etcd to report one leader"); a function is
+   * asked at the timeout, so the message can say what was still missing. */
+  what: string | (() => string);
   timeoutMs: number;
   intervalMs?: number;
   signal?: AbortSignal | undefined;
@@ -34,7 +35,7 @@ export async function waitFor<T>(
         lastError instanceof Error ? ` (last error: ${lastError.message.split('\n')[0]})` : '';
       throw new RuntimeError(
         'timeout',
-        `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${options.what}${detail}`,
+        `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${typeof options.what === 'function' ? options.what() : options.what}${detail}`,
       );
     }
     await delay(Math.min(interval, Math.max(0, deadline - Date.now())), undefined, {

@@ -18,9 +18,13 @@ export const statusSchema = z.object({
       container: z.string(),
       systemd: z.string(),
       ready: z.string().nullable(),
+      /** How long ago the kubelet last renewed its lease: Ready is only fresh while this is small. */
+      leaseAgeMs: z.number().nullable(),
     }),
   ),
   vipHolders: z.array(z.string()),
+  /** Masters whose VIP view could not be read (paused, unreachable): never counted as "not a holder". */
+  vipUnknown: z.array(z.string()),
   splitBrain: z.boolean(),
   etcd: z.object({
     leader: z.string().nullable(),
@@ -44,6 +48,8 @@ export const statusSchema = z.object({
     }),
   ),
   healthy: z.boolean(),
+  /** What keeps the lab from being whole (the same definition scenarios use), empty when healthy. */
+  problems: z.array(z.string()),
 });
 export type LabStatus = z.infer<typeof statusSchema>;
 

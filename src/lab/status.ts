@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { listContainers } from '../runtime/node-containers.js';
 import type { NodeRunner } from '../runtime/node-runner.js';
 import { adminIdentity, apiGet, readinessOf, readyz } from './clients/api-client.js';
-import { vipHolders } from './vip-holders.js';
+import { atRest, judgeWhole } from './evidence/judge-whole.js';
+import { gatherLabEvidence, type LabEvidence } from './evidence/lab-evidence.js';
 import { etcdHealthy, etcdStatus } from './clients/etcd-client.js';
 import { errorCode } from './clients/tls-request.js';
 import { kubeconfigPath } from './actions/kubeadm-actions.js';
@@ -50,8 +51,10 @@ export async function labStatus(labName: string): Promise<LabStatus> {
     vipHolders: [],
     splitBrain: false,
     etcd: { leader: null, members: [] },
+    vipUnknown: [],
     api: [],
     healthy: false,
+    problems: [],
   };
   if (!state) return { ...empty, exists: containers.length > 0 };
   const topology = buildTopology(lab, state.subnet);
@@ -65,17 +68,23 @@ export async function labStatus(labName: string): Promise<LabStatus> {
   const probe = await loadProbeCredentials(stateDir).catch(() => undefined);
   const masterNames = masters(topology).map((m) => m.name);
 
-  const [systemd, holders, etcdMembers, api, readiness] = await Promise.all([
+  const evidence: Promise<LabEvidence | undefined> =
+    admin && probe
+      ? gatherLabEvidence({
+          topology,
+          runners,
+          admin,
+          etcdProbe: probe,
+          apiUrl: apiBaseUrl(state, topology),
+        })
+      : Promise.resolve(undefined);
+  const [systemd, facts, etcdMembers, api, readiness] = await Promise.all([
     Promise.all(
       topology.nodes.map((n) =>
         running.has(n.name) ? systemdState(runners[n.name] as NodeRunner) : Promise.resolve('down'),
       ),
     ),
-    vipHolders(
-      runners,
-      masterNames.filter((n) => running.has(n)),
-      topology.vip,
-    ),
+    evidence,
     Promise.all(
       masters(topology).map(async (m) => {
         if (!probe)
@@ -135,6 +144,13 @@ export async function labStatus(labName: string): Promise<LabStatus> {
       : Promise.resolve({} as Record<string, string>),
   ]);
   const leader = etcdMembers.find((m) => m.isLeader)?.name ?? null;
+  const vipOf = (name: string) =>
+    running.has(name) ? (facts?.nodes.find((n) => n.node === name)?.vip ?? 'unknown') : 'free';
+  const holders = masterNames.filter((n) => vipOf(n) === 'holds');
+  const vipUnknown = masterNames.filter((n) => vipOf(n) === 'unknown');
+  const judgement = facts
+    ? judgeWhole(facts, atRest(topology.nodes))
+    : { whole: false, missing: ['no kubeconfig or probe credentials to ask the lab with'] };
   const nodes = topology.nodes.map((n, i) => ({
     name: n.name,
     role: n.role,
@@ -142,13 +158,10 @@ export async function labStatus(labName: string): Promise<LabStatus> {
     container: byNode.get(n.name) ?? 'missing',
     systemd: systemd[i] ?? 'unknown',
     ready: readiness[n.name] ?? null,
+    leaseAgeMs:
+      facts?.leases[n.name] != null ? Math.max(0, facts.at - facts.leases[n.name]!) : null,
   }));
-  const healthy =
-    state.phase === 'ready' &&
-    nodes.every((n) => n.container === 'running' && n.ready === 'True') &&
-    holders.length === 1 &&
-    etcdMembers.every((m) => m.healthy) &&
-    api.every((a) => a.ok);
+  const healthy = state.phase === 'ready' && judgement.whole && api.every((a) => a.ok);
   return {
     schemaVersion: 1,
     lab,
@@ -164,10 +177,12 @@ export async function labStatus(labName: string): Promise<LabStatus> {
       : null,
     nodes,
     vipHolders: holders,
+    vipUnknown,
     splitBrain: holders.length > 1,
     etcd: { leader, members: etcdMembers.map(({ leaderId: _l, memberId: _m, ...rest }) => rest) },
     api,
     healthy:
       state.phase === 'nodes-running' ? nodes.every((n) => n.systemd === 'running') : healthy,
+    problems: state.phase === 'ready' ? judgement.missing : [],
   };
 }

@@ -36,6 +36,7 @@ import { removeLabResources } from './teardown.js';
 import {
   LABEL_LAB,
   LABEL_MANAGED,
+  LABEL_NODE,
   buildTopology,
   labLabels,
   networkName,
@@ -281,7 +282,7 @@ async function handleFailure(
 /** `up` on an existing lab: start stopped nodes (e.g. after an engine restart), else refuse. */
 async function resume(
   state: LabState,
-  containers: { name: string; state: string }[],
+  containers: { name: string; state: string; labels: Record<string, string> }[],
   options: UpOptions,
 ): Promise<UpResult> {
   const allRunning = containers.length === 6 && containers.every((c) => c.state === 'running');
@@ -314,8 +315,17 @@ async function resume(
       await writeLabState(context.state);
     },
   };
+  const since = Date.now();
+  const stopped = containers
+    .filter((c) => c.state !== 'running')
+    .map((c) => c.labels[LABEL_NODE])
+    .filter((n): n is string => n !== undefined);
   await runActions(
-    [createNodes, waitForSystemd, ...(state.phase === 'ready' ? haResumeActions() : [])],
+    [
+      createNodes,
+      waitForSystemd,
+      ...(state.phase === 'ready' ? haResumeActions(stopped, since) : []),
+    ],
     context,
   );
   if (state.phase === 'nodes-running' && !options.nodesOnly) {

@@ -2,6 +2,7 @@ import { API_PORT, masters, type NodeSpec, type Topology } from '../core/topolog
 
 export const KEEPALIVED_CONF_PATH = '/etc/keepalived/keepalived.conf';
 export const KEEPALIVED_CHECK_SCRIPT_PATH = '/etc/keepalived/check_apiserver.sh';
+export const KEEPALIVED_NOTIFY_SCRIPT_PATH = '/etc/keepalived/notify_state.sh';
 /**
  * While this file exists on a master, its health check passes without asking the API server.
  * Provisioning creates it on master-0 before `kubeadm init` (the VIP must be up for init to
@@ -117,6 +118,9 @@ export function renderKeepalivedConf(
         'track_script {',
         ...indent(['chk_apiserver'], 1),
         '}',
+        // keepalived's own account of its state (MASTER, BACKUP, FAULT, STOP) on every
+        // transition: recovery checks read it from the node instead of guessing from the VIP.
+        `notify "${KEEPALIVED_NOTIFY_SCRIPT_PATH}"`,
       ],
       1,
     ),
@@ -136,6 +140,18 @@ export function renderApiCheckScript(profile: KeepalivedProfile = 'default'): st
   return `#!/bin/sh
 [ -e ${KEEPALIVED_BOOTSTRAP_MARKER} ] && exit 0
 exec curl --fail --silent --max-time ${maxTime} -k https://127.0.0.1:${API_PORT}/readyz -o /dev/null
+`;
+}
+
+/**
+ * keepalived calls this with "INSTANCE <name> <state> <priority>" on every transition. The
+ * file lives on tmpfs, so a restarted node has none until its keepalived says something.
+ */
+export function renderNotifyScript(stateFile: string): string {
+  const dir = stateFile.slice(0, stateFile.lastIndexOf('/'));
+  return `#!/bin/sh
+mkdir -p ${dir}
+echo "$3" > ${stateFile}.tmp && mv ${stateFile}.tmp ${stateFile}
 `;
 }
 

@@ -62,6 +62,8 @@ export interface NodeRow {
   apiReady: boolean | undefined;
   /** The Kubernetes Ready condition: "True", "False", "Unknown"; undefined until seen. */
   kubeletReady: string | undefined;
+  /** When the node's kubelet last renewed its lease: Ready is stale once this is old. */
+  leaseRenewedAt: number | undefined;
   /** When any of the above last changed after its first observation. */
   lastChangeAt: number | undefined;
 }
@@ -275,6 +277,8 @@ export function reduceDashboard(state: DashboardState, event: DashboardEvent): D
       return reduceFault(advance(state, event.at, {}), event);
     case 'note':
       return push(advance(state, event.at, {}), event.at, 'note', 'info', event.message);
+    case 'evidence':
+      return advance(state, event.at, {});
   }
 }
 
@@ -297,6 +301,7 @@ function newRow(seed: NodeSeed): NodeRow {
     etcd: seed.role === 'master' ? 'unknown' : 'none',
     apiReady: undefined,
     kubeletReady: undefined,
+    leaseRenewedAt: undefined,
     lastChangeAt: undefined,
   };
 }
@@ -632,7 +637,10 @@ function reduceNodeReady(state: DashboardState, sample: NodeReadySample): Dashbo
     next,
     (row) => {
       const status = sample.ready[row.name];
-      return status === undefined ? undefined : { kubeletReady: status };
+      const renewed = sample.leases?.[row.name] ?? undefined;
+      return status === undefined
+        ? undefined
+        : { kubeletReady: status, ...(renewed !== undefined ? { leaseRenewedAt: renewed } : {}) };
     },
     sample.at,
   );

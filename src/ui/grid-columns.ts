@@ -3,6 +3,7 @@
  * columns is a pure function with its own tests.
  */
 import type { NodeRow } from './dashboard-state.js';
+import { LEASE_FRESH_MS } from '../lab/evidence/judge-whole.js';
 import { readyLabel } from './dashboard-state.js';
 import { formatAgo, textWidth, truncate } from './format.js';
 import type { Tone } from './theme.js';
@@ -64,15 +65,25 @@ export function rowCells(row: NodeRow, now: number, splitBrain: boolean): RowCel
       : { text: '', tone: 'plain' },
     etcd: etcdCell(row),
     api: apiCell(row),
-    ready: {
-      text: readyLabel(row.kubeletReady),
-      tone: row.kubeletReady === undefined ? 'dim' : row.kubeletReady === 'True' ? 'good' : 'bad',
-    },
+    ready: readyCell(row, now),
     changed: {
       text: row.lastChangeAt === undefined ? '-' : formatAgo(now - row.lastChangeAt),
       tone: 'dim',
     },
   };
+}
+
+/**
+ * The API keeps a node Ready for its grace period after the kubelet dies: with a lease older
+ * than a live kubelet's (or a container that is not running) Ready is stale, and shown so.
+ */
+function readyCell(row: NodeRow, now: number): Cell {
+  if (row.kubeletReady === undefined) return { text: '?', tone: 'dim' };
+  if (row.kubeletReady !== 'True') return { text: readyLabel(row.kubeletReady), tone: 'bad' };
+  const age = row.leaseRenewedAt === undefined ? undefined : now - row.leaseRenewedAt;
+  const stale = row.container !== 'running' || (age !== undefined && age > LEASE_FRESH_MS);
+  if (!stale) return { text: readyLabel('True'), tone: 'good' };
+  return { text: age === undefined ? 'Ready?' : `Ready? ${formatAgo(age)}`, tone: 'warn' };
 }
 
 function containerCell(state: NodeRow['container']): Cell {

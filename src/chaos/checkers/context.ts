@@ -25,7 +25,9 @@ export function buildCheckContext(history: History, options: ContextOptions = {}
       fault: record.fault,
       targets: [],
       appliedAt: record.at,
+      ...(record.service ? { service: record.service } : {}),
       undoneAt: null,
+      undoIssuedAt: null,
       undoFailed: false,
     };
     if (record.phase === 'applied') {
@@ -35,6 +37,8 @@ export function buildCheckContext(history: History, options: ContextOptions = {}
       }
     } else if (record.phase === 'undone') {
       window.undoneAt = Math.max(window.undoneAt ?? record.at, record.at);
+      const issued = record.issuedAt ?? record.at;
+      window.undoIssuedAt = Math.max(window.undoIssuedAt ?? issued, issued);
     } else {
       window.undoFailed = true;
     }

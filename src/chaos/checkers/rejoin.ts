@@ -1,4 +1,6 @@
-import { samplesOf, type EtcdSample, type History, type NodeReadySample } from '../history.js';
+import { judgeWhole } from '../../lab/evidence/judge-whole.js';
+import { samplesOf, type History } from '../history.js';
+import { recoveryRequirement, undoBegan } from './recovery.js';
 import {
   byTime,
   formatDuration,
@@ -11,9 +13,11 @@ import {
 const CHECK = 'rejoin';
 
 /**
- * After the last undo, how long until every etcd member is healthy and every node Ready at
- * the same time; the state must still hold at the end (no relapse), and the members'
- * hashkv must agree, or a member came back with different data.
+ * After the last undo, how long until the lab is whole again by fresh evidence only (see
+ * judgeWhole): leases renewed and stopped processes started after the undo, every master's
+ * own /readyz, keepalived back in MASTER or BACKUP, one VIP holder, etcd caught up with one
+ * leader and equal hashkv. It must still be whole at the last reading (no relapse), and the
+ * members' hashkv after the run must agree too.
  */
 export function checkRejoin(
   history: History,
@@ -31,97 +35,79 @@ export function checkRejoin(
       rejoinMs: null,
     });
   }
-  const pending = context.faults.find((f) => f.undoneAt === null);
+  const pending = context.faults.find((f) => undoBegan(f) === null);
   if (pending) {
     return verdict(CHECK, false, `${pending.id} (${pending.fault}) was never undone`, {
       rejoinMs: null,
     });
   }
-  const lastUndo = Math.max(...context.faults.map((f) => f.undoneAt!));
-  const after = <T extends { at: number }>(items: T[]) =>
-    byTime(items).filter((s) => s.at >= lastUndo);
-  const etcd = after(samplesOf(history, 'etcd'));
-  const nodes = after(samplesOf(history, 'nodes'));
+  const lastUndo = Math.max(...context.faults.map((f) => undoBegan(f)!));
+  const requirement = recoveryRequirement(context);
+  const readings = byTime(samplesOf(history, 'evidence')).filter((s) => s.at >= lastUndo);
+  const judged = readings.map((s) => ({ at: s.at, ...judgeWhole(s, requirement) }));
+  const first = judged.find((j) => j.whole);
+  const final = judged[judged.length - 1];
   const hash = hashKvAgreement(history, context);
-  const etcdOk = (s: EtcdSample) => allMembersHealthy(s, context);
-  const nodesOk = (s: NodeReadySample) => allNodesReady(s, context);
-  const recoveredAt = firstJointly(etcd, nodes, etcdOk, nodesOk);
-  const finalEtcd = etcd[etcd.length - 1];
-  const finalNodes = nodes[nodes.length - 1];
   const figures = {
-    rejoinMs: recoveredAt === undefined ? null : recoveredAt - lastUndo,
-    membersHealthyAtEnd: finalEtcd ? finalEtcd.members.filter((m) => m.healthy).length : null,
-    nodesReadyAtEnd: finalNodes
-      ? Object.values(finalNodes.ready).filter((r) => r === 'True').length
-      : null,
+    rejoinMs: first ? first.at - lastUndo : null,
+    readingsAfterUndo: judged.length,
+    missingAtEnd: final ? final.missing.length : null,
     hashKvEqual: hash.equal,
     limitMs: expectation.withinMs,
+    ...wholeSincePerNode(judged, requirement.nodes.map((n) => n.name), lastUndo),
   };
-  if (etcd.length === 0 || nodes.length === 0) {
-    const missing = etcd.length === 0 ? 'etcd' : 'node';
+  if (!final) {
     return verdict(
       CHECK,
       false,
-      `no ${missing} samples after the last undo at ${offset(history, lastUndo)}`,
+      `no evidence was read after the last undo at ${offset(history, lastUndo)}`,
       figures,
     );
   }
-  if (recoveredAt === undefined) {
-    const sick = [
-      ...finalEtcd!.members.filter((m) => !m.healthy).map((m) => `etcd ${m.member}`),
-      ...context.nodes.filter((n) => finalNodes!.ready[n] !== 'True').map((n) => `node ${n}`),
-    ];
+  if (!first) {
     return verdict(
       CHECK,
       false,
-      `never fully recovered after the last undo; at the end: ${sick.join(', ') || 'members or nodes missing from the samples'} not healthy`,
+      `never whole after the last undo; at the end: ${final.missing.slice(0, 6).join('; ')}${final.missing.length > 6 ? `; and ${final.missing.length - 6} more` : ''}`,
       figures,
     );
   }
-  if (!etcdOk(finalEtcd!) || !nodesOk(finalNodes!)) {
+  if (!final.whole) {
     return verdict(
       CHECK,
       false,
-      `recovered after ${formatDuration(figures.rejoinMs!)} but relapsed before the end`,
+      `whole ${formatDuration(figures.rejoinMs!)} after the last undo but not at the end: ${final.missing.join('; ')}`,
       figures,
     );
   }
   if (!hash.equal) {
-    return verdict(CHECK, false, `members and nodes recovered, but ${hash.problem}`, figures);
+    return verdict(CHECK, false, `whole again, but after the run ${hash.problem}`, figures);
   }
   return verdict(
     CHECK,
     figures.rejoinMs! <= expectation.withinMs,
-    `all members healthy, all nodes Ready and hashkv equal ${formatDuration(figures.rejoinMs!)} after the last undo; limit ${formatDuration(expectation.withinMs)}`,
+    `whole by fresh evidence (leases renewed, processes restarted, /readyz, VRRP, etcd caught up) ${formatDuration(figures.rejoinMs!)} after the last undo; limit ${formatDuration(expectation.withinMs)}`,
     figures,
   );
 }
 
-function allMembersHealthy(sample: EtcdSample, context: CheckContext): boolean {
-  return sample.members.length >= context.masters.length && sample.members.every((m) => m.healthy);
-}
-
-function allNodesReady(sample: NodeReadySample, context: CheckContext): boolean {
-  const expected = context.nodes.length > 0 ? context.nodes : Object.keys(sample.ready);
-  return expected.length > 0 && expected.every((n) => sample.ready[n] === 'True');
-}
-
-/** The first moment at which the latest sample of each kind is good. */
-function firstJointly(
-  etcd: EtcdSample[],
-  nodes: NodeReadySample[],
-  etcdOk: (s: EtcdSample) => boolean,
-  nodesOk: (s: NodeReadySample) => boolean,
-): number | undefined {
-  const moments = [...etcd, ...nodes].map((s) => s.at).sort((a, b) => a - b);
-  let e = -1;
-  let n = -1;
-  for (const at of moments) {
-    while (e + 1 < etcd.length && etcd[e + 1]!.at <= at) e += 1;
-    while (n + 1 < nodes.length && nodes[n + 1]!.at <= at) n += 1;
-    if (e >= 0 && n >= 0 && etcdOk(etcd[e]!) && nodesOk(nodes[n]!)) return at;
+/** Per node, the first reading from which its own facts held to the end (ms after the undo). */
+function wholeSincePerNode(
+  judged: { at: number; missing: string[] }[],
+  nodes: string[],
+  lastUndo: number,
+): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const node of nodes) {
+    let since: number | null = null;
+    for (const j of judged) {
+      const ok = !j.missing.some((m) => m.startsWith(`${node}:`));
+      if (!ok) since = null;
+      else since ??= j.at - lastUndo;
+    }
+    out[`${node}WholeMs`] = since;
   }
-  return undefined;
+  return out;
 }
 
 function hashKvAgreement(

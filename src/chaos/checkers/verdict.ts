@@ -19,8 +19,12 @@ export interface FaultWindow {
   /** The node names it hit (a special target such as vip-holder already resolved). */
   targets: string[];
   appliedAt: number;
+  /** For service faults: which service. */
+  service?: string;
   /** When its undo finished; null while it was still active at the end of the run. */
   undoneAt: number | null;
+  /** When its (last) undo was issued; older histories lack it, then it is undoneAt. */
+  undoIssuedAt: number | null;
   undoFailed: boolean;
 }
 

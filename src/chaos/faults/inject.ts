@@ -51,11 +51,12 @@ export async function injectFault(
   let undone: Promise<void> | undefined;
   return () => {
     undone ??= (async () => {
+      const undoIssuedAt = Date.now();
       try {
         await withTimeout(`undo of ${request.fault} on ${target}`, UNDO_TIME_LIMIT_MS, () =>
           kind.undo(lab, spec),
         );
-        onRecord({ ...base, at: Date.now(), phase: 'undone' });
+        onRecord({ ...base, at: Date.now(), issuedAt: undoIssuedAt, phase: 'undone' });
         await markEntry(lab.stateDir, key, 'undone');
       } catch (error) {
         const message = (error as Error).message.split('\n')[0] ?? 'undo failed';

@@ -45,6 +45,7 @@ const nodesSample = z.object({
   type: z.literal('nodes'),
   at,
   ready: z.record(z.string(), z.string()),
+  leases: z.record(z.string(), at.nullable()).optional(),
 });
 
 const writeSample = z.object({
@@ -63,7 +64,46 @@ const faultRecord = z.object({
   target: z.string(),
   service: z.string().optional(),
   phase: z.enum(['applied', 'undone', 'undo-failed']),
+  issuedAt: at.optional(),
   message: z.string().optional(),
+});
+
+const processFact = z.object({
+  name: z.string(),
+  running: z.boolean(),
+  startedAt: at.nullable(),
+});
+
+/** Everything "whole" was judged on, read afresh at `at` (src/lab/evidence). */
+const evidenceSample = z.object({
+  type: z.literal('evidence'),
+  at,
+  nodes: z.array(
+    z.object({
+      node: z.string(),
+      reachable: z.boolean(),
+      error: z.string().optional(),
+      services: z.array(processFact),
+      staticPods: z.array(processFact),
+      vrrp: z.object({ state: z.string().nullable(), writtenAt: at.nullable() }).optional(),
+      vip: z.enum(['holds', 'free', 'unknown']).optional(),
+    }),
+  ),
+  leases: z.record(z.string(), at.nullable()).describe('kubelet lease renewTime per node'),
+  readyz: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string() })),
+  etcd: z.array(
+    z.object({
+      member: z.string(),
+      answered: z.boolean(),
+      leader: z.string().nullable(),
+      raftTerm: z.number().nullable(),
+      appliedIndex: z.number().nullable(),
+      revision: z.number().nullable(),
+    }),
+  ),
+  hashKv: z
+    .object({ revision: z.number(), hashes: z.record(z.string(), z.number().nullable()) })
+    .nullable(),
 });
 
 const noteRecord = z.object({ type: z.literal('note'), at, message: z.string() });
@@ -78,6 +118,7 @@ export const historySchema = z.object({
       etcdSample,
       nodesSample,
       writeSample,
+      evidenceSample,
       faultRecord,
       noteRecord,
     ]),

@@ -4,9 +4,12 @@ import {
   KEEPALIVED_BOOTSTRAP_MARKER,
   KEEPALIVED_CHECK_SCRIPT_PATH,
   KEEPALIVED_CONF_PATH,
+  KEEPALIVED_NOTIFY_SCRIPT_PATH,
   renderApiCheckScript,
   renderKeepalivedConf,
+  renderNotifyScript,
 } from '../../provision/keepalived.js';
+import { VRRP_STATE_FILE } from '../evidence/node-facts.js';
 import { run, writeNodeFile } from '../../runtime/node-runner.js';
 import { type Action, onEachNode, onNode } from '../action.js';
 import type { LabContext } from '../lab-context.js';
@@ -23,6 +26,12 @@ export const keepalivedAction: Action<LabContext> = {
         runner,
         KEEPALIVED_CHECK_SCRIPT_PATH,
         renderApiCheckScript(profile),
+        0o755,
+      );
+      await writeNodeFile(
+        runner,
+        KEEPALIVED_NOTIFY_SCRIPT_PATH,
+        renderNotifyScript(VRRP_STATE_FILE),
         0o755,
       );
       await writeNodeFile(

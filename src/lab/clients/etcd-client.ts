@@ -10,6 +10,8 @@ export interface EtcdMemberView {
   leaderId: string;
   raftTerm: number;
   raftIndex: number;
+  /** The raft index this member has applied to its store (catching up = close to the leader's). */
+  appliedIndex: number;
   dbSize: number;
   /** The store revision this member has applied. */
   revision: number;
@@ -48,6 +50,7 @@ export async function etcdStatus(
     leaderId: String(r.leader ?? ''),
     raftTerm: Number(r.raftTerm ?? header.raft_term ?? 0),
     raftIndex: Number(r.raftIndex ?? 0),
+    appliedIndex: Number(r.raftAppliedIndex ?? r.raftIndex ?? 0),
     dbSize: Number(r.dbSize ?? 0),
     revision: Number(header.revision ?? 0),
   };

@@ -12,6 +12,7 @@ import {
   runChecks,
 } from '../../../src/chaos/checkers/index.js';
 import type { History } from '../../../src/chaos/history.js';
+import { evidence } from './evidence-builder.js';
 import { api, at, down, etcd, fault, history, nodes, up, vip, write } from './history-builder.js';
 
 const ctx = (h: History) => buildCheckContext(h);
@@ -258,57 +259,74 @@ describe('leaderElection', () => {
 });
 
 describe('rejoin', () => {
-  const healthy = (s: number) =>
-    etcd(
-      s,
-      ['master-0', 'master-1', 'master-2'].map((m) => up(m, 'master-1', 3)),
-    );
   const hashKv = { 'master-0': 7, 'master-1': 7, 'master-2': 7 };
+  const killed = [fault(5, 'f1', 'master-0'), fault(20, 'f1', 'master-0', 'undone')];
+  const back = { startedAt: 21 };
 
-  it('measures from the last undo until members and nodes are good at the same time', () => {
+  it('measures from the undo to the first reading on which the lab is whole by fresh evidence', () => {
     const h = history(
       [
-        fault(5, 'f1', 'master-0'),
-        fault(20, 'f1', 'master-0', 'undone'),
-        healthy(30),
-        nodes(25, ['master-0']),
-        nodes(40),
-        healthy(45),
+        ...killed,
+        evidence(22, { 'master-0': { ...back, processes: { kubelet: null }, lease: 4 } }),
+        evidence(30, { 'master-0': { ...back, lease: 25 } }),
+        evidence(40, { 'master-0': { ...back, lease: 35 } }),
       ],
       { hashKv },
     );
     expect(checkRejoin(h, { withinMs: 90_000 }, ctx(h))).toMatchObject({
       passed: true,
-      figures: { rejoinMs: 20_000 },
+      figures: { rejoinMs: 10_000, 'master-0WholeMs': 10_000 },
     });
+  });
+
+  it('fails a killed master whose kubelet never returns, though the API still says Ready', () => {
+    const h = history(
+      [
+        ...killed,
+        nodes(25),
+        nodes(40),
+        evidence(40, { 'master-0': { ...back, processes: { kubelet: null }, lease: 4 } }),
+      ],
+      { hashKv },
+    );
+    const v = checkRejoin(h, { withinMs: 90_000 }, ctx(h));
+    expect(v.passed).toBe(false);
+    expect(v.summary).toContain('master-0: kubelet not running');
+  });
+
+  it('fails when only readings from before the undo exist', () => {
+    const h = history([...killed, evidence(4)], { hashKv });
+    expect(checkRejoin(h, { withinMs: 90_000 }, ctx(h)).summary).toContain('no evidence was read');
   });
 
   it('fails a recovery that relapses before the end', () => {
     const h = history(
       [
-        fault(5, 'f1', 'master-0'),
-        fault(20, 'f1', 'master-0', 'undone'),
-        healthy(25),
-        nodes(26),
-        nodes(40, ['worker-1']),
+        ...killed,
+        evidence(30, { 'master-0': { ...back, lease: 25 } }),
+        evidence(40, { 'master-0': { ...back, lease: 35 }, 'worker-1': { lease: 5 } }),
       ],
       { hashKv },
     );
-    expect(checkRejoin(h, { withinMs: 90_000 }, ctx(h)).summary).toContain('relapsed');
+    expect(checkRejoin(h, { withinMs: 90_000 }, ctx(h)).summary).toContain('not at the end');
+  });
+
+  it('fails a rejoin slower than the limit', () => {
+    const h = history([...killed, evidence(50, { 'master-0': { ...back, lease: 45 } })], {
+      hashKv,
+    });
+    expect(checkRejoin(h, { withinMs: 20_000 }, ctx(h)).passed).toBe(false);
   });
 
   it('fails when a fault was never undone', () => {
-    const h = history([fault(5, 'f1', 'master-0'), healthy(25), nodes(26)], { hashKv });
+    const h = history([fault(5, 'f1', 'master-0'), evidence(25)], { hashKv });
     expect(checkRejoin(h, { withinMs: 90_000 }, ctx(h)).passed).toBe(false);
   });
 
-  it('fails when a member gave no hashkv', () => {
-    const h = history(
-      [fault(5, 'f1', 'master-0'), fault(20, 'f1', 'master-0', 'undone'), healthy(25), nodes(26)],
-      {
-        hashKv: { ...hashKv, 'master-0': null },
-      },
-    );
+  it('fails when a member gave no hashkv after the run', () => {
+    const h = history([...killed, evidence(30, { 'master-0': { ...back, lease: 25 } })], {
+      hashKv: { ...hashKv, 'master-0': null },
+    });
     expect(checkRejoin(h, { withinMs: 90_000 }, ctx(h)).summary).toContain(
       'no hashkv from master-0',
     );
@@ -359,6 +377,7 @@ describe('runChecks', () => {
         targets: ['master-0', 'master-1'],
         appliedAt: at(5),
         undoneAt: at(20.2),
+        undoIssuedAt: at(20.2),
         undoFailed: false,
       },
     ]);

@@ -33,10 +33,12 @@ describe('`status --json` schema', () => {
       kubeconfig: null,
       nodes: [],
       vipHolders: ['master-0'],
+      vipUnknown: [],
       splitBrain: false,
       etcd: { leader: 'master-0', members: [] },
       api: [],
       healthy: true,
+      problems: [],
     };
     expect(statusSchema.safeParse(valid).success).toBe(true);
     expect(statusSchema.safeParse({ ...valid, vipHolders: 'master-0' }).success).toBe(false);

@@ -13,6 +13,7 @@ function row(name: string, patch: Partial<NodeRow> = {}): NodeRow {
     etcd: 'follower',
     apiReady: true,
     kubeletReady: 'True',
+    leaseRenewedAt: undefined,
     lastChangeAt: undefined,
     ...patch,
   };

@@ -67,3 +67,33 @@ describe('computeLayout', () => {
     expect(computeLayout(80, 12, cells, 3).timelineLines).toBe(0);
   });
 });
+
+describe('ready cell', () => {
+  const row = {
+    name: 'master-0',
+    role: 'master' as const,
+    ip: '172.30.5.11',
+    container: 'running' as const,
+    systemd: 'running',
+    hasVip: false,
+    etcd: 'follower' as const,
+    apiReady: true,
+    kubeletReady: 'True',
+    leaseRenewedAt: 100_000,
+    lastChangeAt: undefined,
+  };
+
+  it('shows Ready while the lease is fresh', () => {
+    expect(rowCells(row, 105_000, false).ready).toEqual({ text: 'Ready', tone: 'good' });
+  });
+
+  it('marks Ready stale with the lease age once the kubelet stopped renewing', () => {
+    expect(rowCells(row, 140_000, false).ready.text).toMatch(/^Ready\? /);
+    expect(rowCells(row, 140_000, false).ready.tone).toBe('warn');
+  });
+
+  it('marks Ready stale on a node whose container is not running', () => {
+    const exited = { ...row, container: 'exited' as const };
+    expect(rowCells(exited, 101_000, false).ready.text).toMatch(/^Ready\?/);
+  });
+});
