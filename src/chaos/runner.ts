@@ -18,7 +18,7 @@ import { startProbes } from './probes/probe-set.js';
 import { judgeWhole } from '../lab/evidence/judge-whole.js';
 import { buildCheckContext } from './checkers/index.js';
 import { recoveryRequirement, undoBegan } from './checkers/recovery.js';
-import type { Scenario, Step } from './scenario/index.js';
+import { type Scenario, type Step, expectationsFor } from './scenario/index.js';
 
 export interface RunOptions {
   lab: OpenLab;
@@ -239,7 +239,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   history.endedAt = Date.now();
   const verdicts = !finished
     ? []
-    : runChecks(history, scenario.expect, {
+    : runChecks(history, expectationsFor(scenario, lab.state.timing), {
         masters: masters(lab.topology).map((m) => m.name),
         nodes: lab.topology.nodes.map((n) => n.name),
       });

@@ -11,6 +11,8 @@ export {
 } from './loader.js';
 export {
   CHECK_NAMES,
+  TIMING_PROFILES,
+  expectationsFor,
   scenarioModel,
   type CheckName,
   type Expectations,
@@ -19,5 +21,6 @@ export {
   type Scenario,
   type Service,
   type Step,
+  type TimingProfile,
 } from './model.js';
 export { FAULT_KINDS, MASTER_NAMES, SERVICES, SPECIAL_TARGETS, TARGETS } from './names.js';

@@ -129,8 +129,7 @@ function within(defaultMs: number) {
   return strict({ withinMs: limitMs.default(defaultMs) });
 }
 
-/** Also used on its own by fixture tests, whose `expect` is written as in a scenario file. */
-export const expectationsInputSchema = strict({
+const expectationFields = {
   vipFailover: within(DEFAULTS.vipFailoverMs).optional(),
   splitBrain: splitBrain.optional(),
   apiUnavailable: strict({ maxMs: limitMs.default(DEFAULTS.apiUnavailableMs) }).optional(),
@@ -139,10 +138,24 @@ export const expectationsInputSchema = strict({
   rejoin: within(DEFAULTS.rejoinMs).optional(),
   vipHome: z.boolean().optional(),
   leaderElection: within(DEFAULTS.leaderElectionMs).optional(),
-}).transform((expect): Expectations => ({
-  ...expect,
-  splitBrain: expect.splitBrain ?? { maxMs: DEFAULTS.splitBrainMaxMs },
-}));
+};
+
+/** Also used on its own by fixture tests, whose `expect` is written as in a scenario file. */
+export const expectationsInputSchema = strict(expectationFields).transform(
+  (expect): Expectations => ({
+    ...expect,
+    splitBrain: expect.splitBrain ?? { maxMs: DEFAULTS.splitBrainMaxMs },
+  }),
+);
+
+/**
+ * Limits that differ by the lab's timing profile: `profiles.fast.apiUnavailable` replaces
+ * `expect.apiUnavailable` on a lab brought up with `--timing fast`.
+ */
+const profilesInput = strict({
+  default: strict(expectationFields).optional(),
+  fast: strict(expectationFields).optional(),
+});
 
 const probeInterval = boundedMs(PROBE_INTERVAL_MIN_MS, PROBE_INTERVAL_MAX_MS);
 
@@ -160,6 +173,7 @@ export const scenarioInputSchema = strict({
     .min(1, { error: 'a scenario needs at least one step' })
     .max(MAX_STEPS, { error: `at most ${MAX_STEPS} steps` }),
   expect: expectationsInputSchema.prefault({}),
+  profiles: profilesInput.optional(),
 })
   .superRefine((scenario, ctx) => {
     const seen = new Set<string>();
@@ -196,7 +210,12 @@ export const scenarioInputSchema = strict({
     },
     steps: input.steps.map(toStep),
     expect: input.expect,
+    ...(input.profiles ? { profiles: dropUndefined(input.profiles) } : {}),
   }));
+
+function dropUndefined<T extends object>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
 
 export function defaultFaultId(stepIndex: number): string {
   return `f${stepIndex}`;

@@ -38,12 +38,22 @@ export const expectationsModel = z.object({
   leaderElection: z.object({ withinMs: ms }).optional(),
 });
 
+export const TIMING_PROFILES = ['default', 'fast'] as const;
+export type TimingProfile = (typeof TIMING_PROFILES)[number];
+
 export const scenarioModel = z.object({
   name: z.string(),
   description: z.string(),
   probes: z.object({ intervalMs: ms, writeIntervalMs: ms }),
   steps: z.array(stepModel),
   expect: expectationsModel,
+  /** Per timing profile, expectations that replace those in `expect` on such a lab. */
+  profiles: z
+    .object({
+      default: expectationsModel.partial().optional(),
+      fast: expectationsModel.partial().optional(),
+    })
+    .optional(),
 });
 
 export type Scenario = z.infer<typeof scenarioModel>;
@@ -52,6 +62,13 @@ export type FaultStep = z.infer<typeof faultStepModel>;
 export type Expectations = z.infer<typeof expectationsModel>;
 export type CheckName = keyof Expectations;
 export type { FaultKind, Service, StepKind } from './names.js';
+
+/** What a scenario expects on a lab of this timing profile. */
+export function expectationsFor(scenario: Scenario, profile: TimingProfile): Expectations {
+  const override = scenario.profiles?.[profile] ?? {};
+  const chosen = Object.entries(override).filter(([, v]) => v !== undefined);
+  return { ...scenario.expect, ...Object.fromEntries(chosen) };
+}
 
 /** Check order in reports: roughly the order in which a reader asks the questions. */
 export const CHECK_NAMES = [
