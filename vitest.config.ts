@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Five projects keep fast tests apart from ones that need a real engine or a real lab.
+// Six projects keep fast tests apart from ones that need a real engine or a real lab.
 export default defineConfig({
   test: {
     projects: [
@@ -30,6 +30,15 @@ export default defineConfig({
           include: ['test/interrupt/**/*.test.ts'],
           testTimeout: 900_000,
           hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'mutations',
+          include: ['test/mutations/**/*.test.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 1_800_000,
           fileParallelism: false,
         },
       },

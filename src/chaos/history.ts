@@ -34,6 +34,8 @@ export interface EtcdMemberStatus {
   raftTerm?: number;
   raftIndex?: number;
   dbSizeBytes?: number;
+  /** A linearizable read through this member succeeded (older histories lack it). */
+  linearizable?: boolean;
 }
 
 export interface EtcdSample {
@@ -51,13 +53,29 @@ export interface NodeReadySample {
   leases?: Record<string, number | null>;
 }
 
-/** One uniquely named object created through the VIP. unknown = timed out, outcome unclear. */
+/**
+ * One uniquely named object created through the VIP, invoked at `at` and completed
+ * `latencyMs` later: ok = acknowledged, failed = certainly not done (refused, 4xx), unknown =
+ * indeterminate (a timeout or a lost acknowledgement: it may or may not have happened).
+ */
 export interface WriteSample {
   type: 'write';
   at: number;
   key: string;
   outcome: 'ok' | 'failed' | 'unknown';
   latencyMs: number;
+  /** Which of the concurrent writers, and the value it wrote (older histories lack both). */
+  writer?: number;
+  value?: string;
+}
+
+/** One list through the VIP by the reader: the store revision it was served at. */
+export interface ReadSample {
+  type: 'read';
+  at: number;
+  latencyMs: number;
+  ok: boolean;
+  resourceVersion: number | null;
 }
 
 export type Sample =
@@ -66,6 +84,7 @@ export type Sample =
   | EtcdSample
   | NodeReadySample
   | WriteSample
+  | ReadSample
   | EvidenceSample;
 
 export interface FaultRecord {
@@ -101,13 +120,15 @@ export interface History {
   endedAt: number;
   entries: HistoryEntry[];
   /** After the run: the keys of every write, re-read through the VIP (present or absent). */
-  finalReadback?: { present: string[]; absent: string[] };
+  finalReadback?: { present: string[]; absent: string[]; values?: Record<string, string> };
   /** After the run: one last write through the VIP. */
   finalWriteOk?: boolean;
   /** After restore: hashkv per etcd member (all equal = in sync). */
   hashKv?: Record<string, number | null>;
   /** The VIP holder the configuration says should hold it once everything is back. */
   expectedVipHolder?: string;
+  /** CPU the runner's process (probes, faults, checks) used while probing. */
+  probeCpu?: { cpuMs: number; wallMs: number; percentOfCore: number };
 }
 
 export function samplesOf<T extends HistoryEntry['type']>(

@@ -18,6 +18,9 @@ export async function finalReadback(
       return {
         present: keys.filter((k) => present.has(k)),
         absent: keys.filter((k) => !present.has(k)),
+        values: Object.fromEntries(
+          keys.filter((k) => present.has(k)).map((k) => [k, present.get(k)!]),
+        ),
       };
     await delay(1000);
   }
@@ -37,7 +40,7 @@ export async function finalWrite(
       lab.apiUrl,
       lab.admin,
       runId,
-      `${writeKey(runId, 999_999)}-${attempt++}`,
+      writeKey(runId, 'final', attempt++),
       3000,
     );
     if (r.outcome === 'ok') return true;

@@ -39,6 +39,9 @@ export interface RunResult {
   endedAt: number;
 }
 
+/** A new request through the VIP this often: API outages are measured to ±50 ms. */
+export const VIP_REQUEST_INTERVAL_MS = 50;
+
 /** Hard bound on a run's probing, whatever the scenario says. */
 const MAX_RUN_MS = 45 * 60_000;
 const MAX_ENTRIES = 500_000;
@@ -120,11 +123,14 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       message: `could not reach the starting state: ${prepareError}`,
     });
   }
+  const cpuAtStart = process.cpuUsage();
+  const probesStartedAt = Date.now();
   const probes = startProbes(
     lab,
     {
       intervalMs: scenario.probes.intervalMs,
       writeIntervalMs: scenario.probes.writeIntervalMs,
+      vipRequestIntervalMs: VIP_REQUEST_INTERVAL_MS,
       runId,
       maxDurationMs: MAX_RUN_MS,
       maxEntries: MAX_ENTRIES,
@@ -222,7 +228,18 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   await Promise.all([probes.stop(), evidence?.stop()]);
   engine.close();
   const interrupted = signal.aborted;
-  const history: History = { startedAt, endedAt: Date.now(), entries };
+  const cpu = process.cpuUsage(cpuAtStart);
+  const wallMs = Date.now() - probesStartedAt;
+  const history: History = {
+    startedAt,
+    endedAt: Date.now(),
+    entries,
+    probeCpu: {
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      wallMs,
+      percentOfCore: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, wallMs)) * 1000) / 10,
+    },
+  };
   // Without an engine there are no nodes to read back from or clean up on.
   const finished = !interrupted && !engine.lost;
   if (finished) {

@@ -278,6 +278,7 @@ export function reduceDashboard(state: DashboardState, event: DashboardEvent): D
     case 'note':
       return push(advance(state, event.at, {}), event.at, 'note', 'info', event.message);
     case 'evidence':
+    case 'read':
       return advance(state, event.at, {});
   }
 }

@@ -42,6 +42,7 @@ export function checkApiUnavailable(
   }
   const figures = {
     unavailableMs: longest.to - longest.from,
+    resolutionMs: resolution(samples),
     outages: windows,
     failedRequests: samples.filter((s) => !s.ok).length,
     requests: samples.length,
@@ -67,7 +68,14 @@ export function checkApiUnavailable(
   return verdict(
     CHECK,
     figures.unavailableMs <= expectation.maxMs,
-    `the API through the VIP was unavailable for up to ${formatDuration(figures.unavailableMs)} (from ${offset(history, longest.from)}); limit ${formatDuration(expectation.maxMs)}`,
+    `the API through the VIP was unavailable for up to ${formatDuration(figures.unavailableMs)} (from ${offset(history, longest.from)}, ±${figures.resolutionMs} ms); limit ${formatDuration(expectation.maxMs)}`,
     figures,
   );
+}
+
+/** The median gap between request starts: how finely an outage's edges are known. */
+function resolution(samples: { at: number }[]): number | null {
+  const gaps = samples.slice(1).map((s, i) => s.at - samples[i]!.at);
+  if (gaps.length === 0) return null;
+  return [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)]!;
 }

@@ -1,5 +1,13 @@
 import { samplesOf, type EtcdSample, type History } from '../history.js';
-import { hasQuorum, healthyCount, leadersInOneTerm } from './etcd-view.js';
+import { DEFAULTS } from '../scenario/names.js';
+import {
+  clusterSize,
+  hasQuorum,
+  healthyCount,
+  leaderOf,
+  leadersInOneTerm,
+  majority,
+} from './etcd-view.js';
 import {
   byTime,
   formatDuration,
@@ -12,7 +20,10 @@ import {
 const CHECK = 'etcdQuorum';
 
 /**
- * kept: every etcd sample shows a healthy majority and at most one leader per term.
+ * kept: every etcd sample shows an answering majority and at most one leader per term; the
+ * majority agrees on one leader except during elections no longer than `electionLimitMs`; and
+ * linearizable reads succeed somewhere at least that often. A majority that answers but has
+ * no leader, or serves no linearizable read, for longer has not kept quorum in any useful way.
  * lost: the scenario takes a majority down on purpose, so a sample without quorum must
  * appear; otherwise the fault did not do what the scenario claims.
  */
@@ -20,6 +31,7 @@ export function checkEtcdQuorum(
   history: History,
   expectation: 'kept' | 'lost',
   context: CheckContext,
+  electionLimitMs: number = DEFAULTS.leaderElectionMs,
 ): Verdict {
   const samples = byTime(samplesOf(history, 'etcd'));
   if (samples.length === 0) {
@@ -34,6 +46,11 @@ export function checkEtcdQuorum(
     maxLeaders: Math.max(...samples.map(leadersInOneTerm)),
     samplesWithoutQuorum: lost.length,
     lostMs: longestLoss(samples, context.masters, history.endedAt),
+    leaderlessMs: longestWithout(samples, (s) => agreedLeader(s, context.masters), history.endedAt),
+    linearizableGapMs: samples.some((s) => s.members.some((m) => m.linearizable !== undefined))
+      ? longestWithout(samples, (s) => s.members.some((m) => m.linearizable), history.endedAt)
+      : null,
+    electionLimitMs,
   };
   if (expectation === 'lost') {
     return lost.length > 0
@@ -67,12 +84,54 @@ export function checkEtcdQuorum(
       figures,
     );
   }
+  if (figures.leaderlessMs > electionLimitMs) {
+    return verdict(
+      CHECK,
+      false,
+      `a majority answered but agreed on no leader for ${formatDuration(figures.leaderlessMs)}; elections may take ${formatDuration(electionLimitMs)}`,
+      figures,
+    );
+  }
+  if (figures.linearizableGapMs !== null && figures.linearizableGapMs > electionLimitMs) {
+    return verdict(
+      CHECK,
+      false,
+      `no linearizable read succeeded for ${formatDuration(figures.linearizableGapMs)}; limit ${formatDuration(electionLimitMs)}`,
+      figures,
+    );
+  }
   return verdict(
     CHECK,
     true,
-    `a healthy majority and at most one leader in all ${samples.length} samples (at least ${figures.minHealthy} healthy)`,
+    `a healthy majority, at most one leader a term and no election longer than ${formatDuration(figures.leaderlessMs)} in all ${samples.length} samples (at least ${figures.minHealthy} healthy; linearizable reads never stopped for more than ${formatDuration(figures.linearizableGapMs ?? 0)})`,
     figures,
   );
+}
+
+/** A majority of the cluster names one leader in the newest term it reports. */
+function agreedLeader(sample: EtcdSample, masters: string[]): boolean {
+  const leader = leaderOf(sample);
+  if (!leader) return false;
+  const followers = sample.members.filter((m) => m.healthy && m.leader === leader).length;
+  return followers >= majority(clusterSize(sample, masters));
+}
+
+/** The longest stretch of samples for which `holds` was false (to the end if it never returned). */
+function longestWithout(
+  samples: EtcdSample[],
+  holds: (s: EtcdSample) => boolean,
+  endedAt: number,
+): number {
+  let longest = 0;
+  let since: number | undefined;
+  for (const sample of samples) {
+    if (!holds(sample)) since ??= sample.at;
+    else if (since !== undefined) {
+      longest = Math.max(longest, sample.at - since);
+      since = undefined;
+    }
+  }
+  return since === undefined ? longest : Math.max(longest, endedAt - since);
 }
 
 function longestLoss(samples: EtcdSample[], masters: string[], endedAt: number): number {

@@ -18,13 +18,29 @@ export function checkNoLostWrites(
   const writes = samplesOf(history, 'write');
   const acknowledged = writes.filter((w) => w.outcome === 'ok');
   const present = new Set(history.finalReadback?.present ?? []);
+  const values = history.finalReadback?.values;
   const lost = acknowledged.filter((w) => !present.has(w.key)).map((w) => w.key);
+  // Read back with another value than the writer wrote: the store returned something else.
+  const changed = acknowledged
+    .filter((w) => values && w.value !== undefined && present.has(w.key))
+    .filter((w) => values![w.key] !== w.value)
+    .map((w) => w.key);
+  // A write that certainly did not happen must not be there.
+  const phantom = writes
+    .filter((w) => w.outcome === 'failed' && present.has(w.key))
+    .map((w) => w.key);
+  const reads = readOrder(history);
   const figures = {
     writes: writes.length,
+    writers: new Set(writes.map((w) => w.writer ?? 0)).size,
     acknowledgedWrites: acknowledged.length,
     unknownWrites: writes.filter((w) => w.outcome === 'unknown').length,
     failedWrites: writes.filter((w) => w.outcome === 'failed').length,
     lostWrites: lost.length,
+    changedWrites: changed.length,
+    phantomWrites: phantom.length,
+    reads: reads.ok,
+    readRegressions: reads.regressions.length,
     finalWriteOk: history.finalWriteOk ?? null,
   };
   if (acknowledged.length === 0) {
@@ -53,6 +69,30 @@ export function checkNoLostWrites(
       figures,
     );
   }
+  if (changed.length > 0) {
+    return verdict(
+      CHECK,
+      false,
+      `${changed.length} acknowledged writes read back with another value: ${changed.slice(0, SHOWN_KEYS).join(', ')}`,
+      figures,
+    );
+  }
+  if (phantom.length > 0) {
+    return verdict(
+      CHECK,
+      false,
+      `${phantom.length} writes that definitely failed are present: ${phantom.slice(0, SHOWN_KEYS).join(', ')}`,
+      figures,
+    );
+  }
+  if (reads.regressions.length > 0) {
+    return verdict(
+      CHECK,
+      false,
+      `the reader saw the store go backwards ${reads.regressions.length} times (first: ${reads.regressions[0]})`,
+      figures,
+    );
+  }
   if (history.finalWriteOk !== true) {
     return verdict(
       CHECK,
@@ -66,7 +106,22 @@ export function checkNoLostWrites(
   return verdict(
     CHECK,
     true,
-    `all ${acknowledged.length} acknowledged writes read back (${figures.unknownWrites} unknown, ${figures.failedWrites} failed); final write ok`,
+    `all ${acknowledged.length} acknowledged writes of ${figures.writers} writers read back with their values (${figures.unknownWrites} indeterminate, ${figures.failedWrites} failed, none present); ${reads.ok} reads never went backwards; final write ok`,
     figures,
   );
+}
+
+/** The reader's successful reads in order: a later one served at an older revision is a regression. */
+function readOrder(history: History): { ok: number; regressions: string[] } {
+  const reads = samplesOf(history, 'read')
+    .filter((r) => r.ok && r.resourceVersion !== null)
+    .sort((a, b) => a.at - b.at);
+  const regressions: string[] = [];
+  let highest = 0;
+  for (const r of reads) {
+    if (r.resourceVersion! < highest)
+      regressions.push(`revision ${r.resourceVersion} after ${highest}`);
+    highest = Math.max(highest, r.resourceVersion!);
+  }
+  return { ok: reads.length, regressions };
 }

@@ -20,7 +20,8 @@ const RUNS: Record<CheckName, Run> = {
   splitBrain: (h, e, c) => checkSplitBrain(h, e.splitBrain, c),
   apiUnavailable: (h, e, c) =>
     e.apiUnavailable ? checkApiUnavailable(h, e.apiUnavailable, c) : undefined,
-  etcdQuorum: (h, e, c) => (e.etcdQuorum ? checkEtcdQuorum(h, e.etcdQuorum, c) : undefined),
+  etcdQuorum: (h, e, c) =>
+    e.etcdQuorum ? checkEtcdQuorum(h, e.etcdQuorum, c, e.leaderElection?.withinMs) : undefined,
   leaderElection: (h, e, c) =>
     e.leaderElection ? checkLeaderElection(h, e.leaderElection, c) : undefined,
   noLostWrites: (h, e, c) => (e.noLostWrites ? checkNoLostWrites(h, true, c) : undefined),

@@ -1,4 +1,4 @@
-import { etcdMembers, etcdStatus } from '../../lab/clients/etcd-client.js';
+import { etcdLinearizableRead, etcdMembers, etcdStatus } from '../../lab/clients/etcd-client.js';
 import { masters } from '../../core/topology.js';
 import type { EtcdMemberStatus } from '../history.js';
 import { type ProbeContext, everyInterval, memberInterval } from './probe-context.js';
@@ -32,7 +32,10 @@ export function etcdProbe(ctx: ProbeContext): Promise<void>[] {
     everyInterval(ctx, memberInterval(ctx.options), async () => {
       if (names.size < group.length) await refreshNames();
       try {
-        const s = await etcdStatus(m.ip, ctx.lab.etcdProbe, MEMBER_TIMEOUT_MS);
+        const [s, linearizable] = await Promise.all([
+          etcdStatus(m.ip, ctx.lab.etcdProbe, MEMBER_TIMEOUT_MS),
+          etcdLinearizableRead(m.ip, ctx.lab.etcdProbe, MEMBER_TIMEOUT_MS).catch(() => false),
+        ]);
         const leader = s.leaderId && s.leaderId !== '0' ? names.get(s.leaderId) : undefined;
         latest.set(m.name, {
           member: m.name,
@@ -41,6 +44,7 @@ export function etcdProbe(ctx: ProbeContext): Promise<void>[] {
           raftTerm: s.raftTerm,
           raftIndex: s.raftIndex,
           dbSizeBytes: s.dbSize,
+          linearizable,
         });
       } catch {
         latest.set(m.name, { member: m.name, healthy: false });

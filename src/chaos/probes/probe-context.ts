@@ -10,6 +10,11 @@ export interface ProbeOptions {
    */
   memberIntervalMs?: number;
   writeIntervalMs: number;
+  /**
+   * Scenarios: start a request through the VIP this often, overlapping, on fresh connections
+   * (the outage figure's resolution). Without it the VIP is sampled every intervalMs.
+   */
+  vipRequestIntervalMs?: number;
   /** Unique per run: names the objects the writer creates. */
   runId: string;
   /** Hard bounds so a forgotten probe can never run away. */

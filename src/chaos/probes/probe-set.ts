@@ -6,7 +6,7 @@ import { etcdProbe } from './etcd-probe.js';
 import { nodesProbe } from './nodes-probe.js';
 import type { ProbeContext, ProbeOptions } from './probe-context.js';
 import { vipProbe } from './vip-probe.js';
-import { writerProbe } from './writer-probe.js';
+import { readerProbe, writerProbe } from './writer-probe.js';
 
 export interface RunningProbes {
   stop(): Promise<void>;
@@ -58,7 +58,7 @@ export function startProbes(
     ...apiProbe(ctx),
     ...etcdProbe(ctx),
     nodesProbe(ctx),
-    ...(include.writer ? [writerProbe(ctx)] : []),
+    ...(include.writer ? [...writerProbe(ctx), readerProbe(ctx)] : []),
   ];
   return {
     async stop() {

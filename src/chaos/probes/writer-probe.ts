@@ -8,16 +8,19 @@ const NAMESPACE = 'default';
 /** Errors that prove the request never reached a server: the write certainly did not happen. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN']);
 
-export function writeKey(runId: string, seq: number): string {
-  return `ha-lab-w-${runId}-${seq}`;
+/** How many writers write at once: concurrent clients, as a real workload has. */
+export const WRITERS = 3;
+
+export function writeKey(runId: string, writer: number | string, seq: number): string {
+  return `ha-lab-w-${runId}-${writer}-${seq}`;
 }
 
-function configMap(runId: string, name: string) {
+function configMap(runId: string, name: string, value: string) {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name, labels: { [RUN_LABEL]: runId } },
-    data: { at: new Date().toISOString() },
+    data: { value },
   };
 }
 
@@ -32,6 +35,7 @@ export async function writeOnce(
   runId: string,
   name: string,
   timeoutMs: number,
+  value = name,
 ) {
   const started = Date.now();
   try {
@@ -39,7 +43,7 @@ export async function writeOnce(
       apiUrl,
       `/api/v1/namespaces/${NAMESPACE}/configmaps`,
       identity,
-      configMap(runId, name),
+      configMap(runId, name, value),
       timeoutMs,
     );
     const outcome: 'ok' | 'failed' | 'unknown' =
@@ -53,31 +57,77 @@ export async function writeOnce(
   }
 }
 
-export function writerProbe(ctx: ProbeContext): Promise<void> {
+/**
+ * WRITERS concurrent writers through the VIP, each creating uniquely named objects with a
+ * value of its own, one at a time: every operation is recorded with its invoke and complete
+ * times and its outcome, for the history checker.
+ */
+export function writerProbe(ctx: ProbeContext): Promise<void>[] {
+  return Array.from({ length: WRITERS }, (_, writer) =>
+    (async () => {
+      let seq = 0;
+      while (!ctx.signal.aborted) {
+        const key = writeKey(ctx.options.runId, writer, seq++);
+        const value = `${writer}:${seq}:${Math.random().toString(36).slice(2, 8)}`;
+        const at = Date.now();
+        const { outcome, latencyMs } = await writeOnce(
+          ctx.lab.apiUrl,
+          ctx.lab.admin,
+          ctx.options.runId,
+          key,
+          2000,
+          value,
+        );
+        ctx.emit({ type: 'write', at, key, outcome, latencyMs, writer, value });
+        await tick(ctx.options.writeIntervalMs, ctx.signal);
+      }
+    })(),
+  );
+}
+
+/**
+ * One reader lists this run's objects through the VIP: the list's resourceVersion is the
+ * store revision it read at, which must never go backwards for one client, whichever API
+ * server the VIP leads it to.
+ */
+export function readerProbe(ctx: ProbeContext): Promise<void> {
+  const selector = encodeURIComponent(`${RUN_LABEL}=${ctx.options.runId}`);
+  const path = `/api/v1/namespaces/${NAMESPACE}/configmaps?labelSelector=${selector}&limit=1`;
   return (async () => {
-    let seq = 0;
     while (!ctx.signal.aborted) {
-      const key = writeKey(ctx.options.runId, seq++);
       const at = Date.now();
-      const { outcome, latencyMs } = await writeOnce(
-        ctx.lab.apiUrl,
-        ctx.lab.admin,
-        ctx.options.runId,
-        key,
-        2000,
-      );
-      ctx.emit({ type: 'write', at, key, outcome, latencyMs });
+      let resourceVersion: number | null = null;
+      try {
+        const r = await apiGet(ctx.lab.apiUrl, path, ctx.lab.admin, 2000);
+        if (r.status === 200) {
+          const rv = Number((JSON.parse(r.body) as ListMeta).metadata?.resourceVersion);
+          resourceVersion = Number.isFinite(rv) ? rv : null;
+        }
+      } catch {
+        // a failed read proves nothing about order
+      }
+      ctx.emit({
+        type: 'read',
+        at,
+        latencyMs: Date.now() - at,
+        ok: resourceVersion !== null,
+        resourceVersion,
+      });
       await tick(ctx.options.writeIntervalMs, ctx.signal);
     }
   })();
 }
 
-/** Every object of this run that exists now, read back through the VIP. */
+interface ListMeta {
+  metadata?: { resourceVersion?: string };
+}
+
+/** Every object of this run that exists now, read back through the VIP: name -> value. */
 export async function readBack(
   apiUrl: string,
   identity: TlsIdentity,
   runId: string,
-): Promise<Set<string> | undefined> {
+): Promise<Map<string, string> | undefined> {
   const selector = encodeURIComponent(`${RUN_LABEL}=${runId}`);
   const r = await apiGet(
     apiUrl,
@@ -86,8 +136,10 @@ export async function readBack(
     10_000,
   );
   if (r.status !== 200) return undefined;
-  const list = JSON.parse(r.body) as { items: { metadata: { name: string } }[] };
-  return new Set(list.items.map((i) => i.metadata.name));
+  const list = JSON.parse(r.body) as {
+    items: { metadata: { name: string }; data?: { value?: string } }[];
+  };
+  return new Map(list.items.map((i) => [i.metadata.name, i.data?.value ?? '']));
 }
 
 /** Removes this run's objects so soaks do not grow etcd. */

@@ -37,6 +37,7 @@ const etcdSample = z.object({
       raftTerm: z.number().optional(),
       raftIndex: z.number().optional(),
       dbSizeBytes: z.number().optional(),
+      linearizable: z.boolean().optional(),
     }),
   ),
 });
@@ -54,6 +55,16 @@ const writeSample = z.object({
   key: z.string(),
   outcome: z.enum(['ok', 'failed', 'unknown']),
   latencyMs: z.number(),
+  writer: z.number().optional(),
+  value: z.string().optional(),
+});
+
+const readSample = z.object({
+  type: z.literal('read'),
+  at,
+  latencyMs: z.number(),
+  ok: z.boolean(),
+  resourceVersion: z.number().nullable(),
 });
 
 const faultRecord = z.object({
@@ -118,15 +129,26 @@ export const historySchema = z.object({
       etcdSample,
       nodesSample,
       writeSample,
+      readSample,
       evidenceSample,
       faultRecord,
       noteRecord,
     ]),
   ),
-  finalReadback: z.object({ present: z.array(z.string()), absent: z.array(z.string()) }).optional(),
+  finalReadback: z
+    .object({
+      present: z.array(z.string()),
+      absent: z.array(z.string()),
+      values: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
   finalWriteOk: z.boolean().optional(),
   hashKv: z.record(z.string(), z.number().nullable()).optional(),
   expectedVipHolder: z.string().optional(),
+  probeCpu: z
+    .object({ cpuMs: z.number(), wallMs: z.number(), percentOfCore: z.number() })
+    .optional()
+    .describe("CPU the runner's process used while probing"),
 });
 
 export const verdictSchema = z.object({

@@ -90,3 +90,23 @@ export async function etcdHashKv(
   );
   return Number(r.hash ?? Number.NaN);
 }
+
+/**
+ * A linearizable read (etcd's default for range): it succeeds only through a leader that a
+ * majority still follows, so it proves the cluster serves consistent requests, not merely
+ * that a member answers.
+ */
+export async function etcdLinearizableRead(
+  ip: string,
+  identity: TlsIdentity,
+  timeoutMs = 1000,
+): Promise<boolean> {
+  await post(
+    ip,
+    '/v3/kv/range',
+    identity,
+    { key: Buffer.from('ha-lab-probe').toString('base64') },
+    timeoutMs,
+  );
+  return true;
+}

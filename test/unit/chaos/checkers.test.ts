@@ -186,6 +186,54 @@ describe('noLostWrites', () => {
     expect(checkNoLostWrites(h, true, ctx(h)).summary).toContain('no final write');
   });
 
+  it('fails an acknowledged write read back with another value than it wrote', () => {
+    const h = history(
+      [
+        { ...write(1, 'a', 'ok'), writer: 0, value: 'v1' },
+        { ...write(2, 'b', 'ok'), writer: 1, value: 'v2' },
+      ],
+      {
+        finalReadback: { present: ['a', 'b'], absent: [], values: { a: 'v1', b: 'stale' } },
+        finalWriteOk: true,
+      },
+    );
+    const v = checkNoLostWrites(h, true, ctx(h));
+    expect(v.passed).toBe(false);
+    expect(v.figures).toMatchObject({ changedWrites: 1, writers: 2 });
+  });
+
+  it('fails when a write that definitely failed is present', () => {
+    const h = history(writes, {
+      finalReadback: { present: ['a', 'c', 'd'], absent: ['b'] },
+      finalWriteOk: true,
+    });
+    expect(checkNoLostWrites(h, true, ctx(h)).summary).toContain('definitely failed are present');
+  });
+
+  it("fails when the reader's revisions go backwards, and passes when they only grow", () => {
+    const read = (s: number, rv: number | null) => ({
+      type: 'read' as const,
+      at: at(s),
+      latencyMs: 5,
+      ok: rv !== null,
+      resourceVersion: rv,
+    });
+    const done = { finalReadback: { present: ['a', 'd'], absent: ['b', 'c'] }, finalWriteOk: true };
+    const back = history(
+      [...writes, read(1, 100), read(2, null), read(3, 120), read(4, 110)],
+      done,
+    );
+    expect(checkNoLostWrites(back, true, ctx(back)).summary).toContain('revision 110 after 120');
+    const forward = history(
+      [...writes, read(1, 100), read(2, null), read(3, 120), read(4, 120)],
+      done,
+    );
+    expect(checkNoLostWrites(forward, true, ctx(forward))).toMatchObject({
+      passed: true,
+      figures: { reads: 3, readRegressions: 0 },
+    });
+  });
+
   it('fails when no write was ever acknowledged', () => {
     const h = history([write(1, 'a', 'failed')], {
       finalReadback: { present: [], absent: ['a'] },
