@@ -68,7 +68,7 @@ export function checkRejoin(
     return verdict(
       CHECK,
       false,
-      `never whole after the last undo; at the end: ${final.missing.slice(0, 6).join('; ')}${final.missing.length > 6 ? `; and ${final.missing.length - 6} more` : ''}`,
+      `never whole after the last undo; at the end: ${final.missing.join('; ')}`,
       figures,
     );
   }

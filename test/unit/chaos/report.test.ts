@@ -30,6 +30,9 @@ function fixture(name: string): { history: History; expect: unknown } {
   };
 }
 
+/** A real kill-master0 run that recovered, with fresh recovery evidence: every check passes. */
+const FRESH = 'captured/kill-master0-fresh-evidence';
+
 const scenario = parseScenario(
   readFileSync(
     join(import.meta.dirname, '..', '..', '..', 'scenarios', 'kill-master0.yaml'),
@@ -72,7 +75,9 @@ function assertWellFormedXml(xml: string): void {
 
 describe('buildReport', () => {
   it('passes only when every check passed and the run finished', () => {
-    expect(reportFor('kill-master0-recovers').passed).toBe(true);
+    expect(reportFor(FRESH).passed).toBe(true);
+    // Recorded before recovery evidence was read: its rejoin is unproven, so it cannot pass.
+    expect(reportFor('kill-master0-recovers').passed).toBe(false);
     expect(reportFor('split-brain-for-3s').passed).toBe(false);
     expect(reportFor('kill-master0-recovers', { interrupted: true }).passed).toBe(false);
     expect(reportFor('kill-master0-recovers', { error: 'wait timed out' }).passed).toBe(false);
@@ -111,7 +116,7 @@ describe('buildReport', () => {
 
 describe('renderJunit', () => {
   it('has one testcase per check in a suite named after the scenario', () => {
-    const report = reportFor('kill-master0-recovers');
+    const report = reportFor(FRESH);
     const xml = renderJunit(report);
     assertWellFormedXml(xml);
     expect(xml).toContain('<testsuite name="kill-master0" tests="7" failures="0" errors="0"');
@@ -125,7 +130,8 @@ describe('renderJunit', () => {
     expect(xml).toMatch(
       /<testcase classname="ha-lab\.chaos\.kill-master0" name="splitBrain" time="0">\s*<failure message="two VIP holders for up to 3s[^"]*" type="check-failed">/,
     );
-    expect(xml).toContain('failures="1"');
+    // splitBrain, and rejoin: this hand-made history has no recovery evidence.
+    expect(xml).toContain('failures="2"');
   });
 
   it('adds an erroring "run" testcase when the run was interrupted', () => {
@@ -184,7 +190,7 @@ describe('renderMarkdown', () => {
 
 describe('aggregateRuns', () => {
   it('counts passes and summarises numeric figures with percentiles', () => {
-    const reports = ['kill-master0-recovers', 'slow-failover', 'vip-never-moves'].map((n) =>
+    const reports = [FRESH, 'slow-failover', 'vip-never-moves'].map((n) =>
       reportFor(n),
     );
     const aggregate = aggregateRuns(reports);
@@ -194,13 +200,13 @@ describe('aggregateRuns', () => {
     // vip-never-moves measured nothing: its null is not a zero.
     expect(failover.figures.failoverMs).toEqual({
       n: 2,
-      min: 2500,
-      p50: 2500,
+      min: 3139,
+      p50: 3139,
       p95: 12_000,
       max: 12_000,
     });
     expect(renderAggregateMarkdown(aggregate)).toContain(
-      '| vipFailover | 1/3 | failoverMs | 2.5s | 2.5s | 12s | 12s |',
+      '| vipFailover | 1/3 | failoverMs | 3.14s | 3.14s | 12s | 12s |',
     );
   });
 });
