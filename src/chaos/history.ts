@@ -11,8 +11,10 @@ export interface VipSample {
   at: number;
   /** Every master that holds the VIP right now (two or more = split brain). */
   holders: string[];
-  /** Masters whose stream is down (node dead or unreachable); their view is unknown. */
+  /** Masters whose view could not be read at all; their view is unknown. */
   unknown: string[];
+  /** Paused masters whose kernel still holds the VIP (keepalived frozen, ARP still answered). */
+  frozen?: string[];
 }
 
 /** One HTTPS GET of /readyz, through the VIP (target "vip") or on one master. */

@@ -6,17 +6,24 @@ import {
   offset,
   verdict,
   type CheckContext,
+  type Figures,
   type Verdict,
 } from './verdict.js';
 import { dualHolderSpans } from './vip-view.js';
 
 const CHECK = 'splitBrain';
 
+/** How long a master's view may be unreadable (a node restarting) unless a scenario says. */
+const DEFAULT_MAX_UNKNOWN_MS = 1000;
+
 /**
  * Bounded: two or more holders never for longer than maxMs at a stretch (a short overlap
- * is normal while VRRP hands over). Expected: the scenario provokes split brain, so it must
- * be seen, and after the last undo exactly one master must hold the VIP.
- * A master whose stream is down is not counted as a holder: its view is unknown.
+ * is normal while VRRP hands over). A paused master whose kernel keeps the VIP (a frozen
+ * holder) counts as a holder, unless the scenario expects one (it pauses the holder), and
+ * then one must be seen. No master's view may stay unknown for longer than maxUnknownMs, and
+ * a history in which some view was always unknown proves nothing.
+ * Expected: the scenario provokes split brain, so it must be seen, and after the last undo
+ * exactly one master must hold the VIP.
  */
 export function checkSplitBrain(
   history: History,
@@ -34,7 +41,12 @@ export function checkSplitBrain(
       },
     );
   }
-  const spans = dualHolderSpans(samples, history.endedAt);
+  const frozenExpected = 'maxMs' in expectation && expectation.frozenHolder === true;
+  const counted = samples.map((s) => ({
+    ...s,
+    holders: frozenExpected ? s.holders : [...s.holders, ...(s.frozen ?? [])],
+  }));
+  const spans = dualHolderSpans(counted, history.endedAt);
   const longest = spans.reduce((a, s) => (s.to - s.from > a.to - a.from ? s : a), {
     from: 0,
     to: 0,
@@ -42,25 +54,70 @@ export function checkSplitBrain(
   const figures = {
     maxDualHolderMs: longest.to - longest.from,
     dualHolderEpisodes: spans.length,
-    maxHolders: Math.max(...samples.map((s) => s.holders.length)),
+    maxHolders: Math.max(...counted.map((s) => s.holders.length)),
     samplesWithUnknown: samples.filter((s) => s.unknown.length > 0).length,
+    samplesWithFrozenHolder: samples.filter((s) => (s.frozen ?? []).length > 0).length,
+    maxUnknownMs: longestUnknown(samples, history.endedAt),
   };
   if ('maxMs' in expectation) {
-    if (spans.length === 0) {
-      return verdict(CHECK, true, `never two VIP holders at once (${samples.length} samples)`, {
-        ...figures,
-        limitMs: expectation.maxMs,
-      });
+    // Two holders seen for too long is the definite failure: say that first.
+    if (figures.maxDualHolderMs > expectation.maxMs)
+      return dualVerdict(history, figures, longest, spans.length, expectation.maxMs);
+    const unknownLimit = expectation.maxUnknownMs ?? DEFAULT_MAX_UNKNOWN_MS;
+    if (figures.samplesWithUnknown === samples.length) {
+      return verdict(
+        CHECK,
+        false,
+        `some master's VIP view was unknown in every one of ${samples.length} samples, so split brain cannot be ruled out`,
+        { ...figures, limitMs: expectation.maxMs },
+      );
     }
-    const passed = figures.maxDualHolderMs <= expectation.maxMs;
-    return verdict(
-      CHECK,
-      passed,
-      `two VIP holders for up to ${formatDuration(figures.maxDualHolderMs)} (from ${offset(history, longest.from)}, ${spans.length} time(s)); limit ${formatDuration(expectation.maxMs)}`,
-      { ...figures, limitMs: expectation.maxMs },
-    );
+    if (figures.maxUnknownMs > unknownLimit) {
+      return verdict(
+        CHECK,
+        false,
+        `a master's VIP view was unknown for ${formatDuration(figures.maxUnknownMs)}; at most ${formatDuration(unknownLimit)} can be vouched for`,
+        { ...figures, limitMs: expectation.maxMs },
+      );
+    }
+    if (frozenExpected && figures.samplesWithFrozenHolder === 0) {
+      return verdict(
+        CHECK,
+        false,
+        'a frozen VIP holder (a paused master keeping the VIP) was expected but never seen',
+        { ...figures, limitMs: expectation.maxMs },
+      );
+    }
+    if (spans.length === 0) {
+      const frozen = frozenExpected ? '; the paused master kept the VIP frozen, as expected' : '';
+      return verdict(
+        CHECK,
+        true,
+        `never two VIP holders at once (${samples.length} samples)${frozen}`,
+        {
+          ...figures,
+          limitMs: expectation.maxMs,
+        },
+      );
+    }
+    return dualVerdict(history, figures, longest, spans.length, expectation.maxMs);
   }
   return checkExpectedSplit(history, samples, context, figures);
+}
+
+function dualVerdict(
+  history: History,
+  figures: Figures & { maxDualHolderMs: number },
+  longest: { from: number },
+  episodes: number,
+  limitMs: number,
+): Verdict {
+  return verdict(
+    CHECK,
+    figures.maxDualHolderMs <= limitMs,
+    `two VIP holders for up to ${formatDuration(figures.maxDualHolderMs)} (from ${offset(history, longest.from)}, ${episodes} time(s)); limit ${formatDuration(limitMs)}`,
+    { ...figures, limitMs },
+  );
 }
 
 function checkExpectedSplit(
@@ -113,4 +170,18 @@ function checkExpectedSplit(
     `split brain seen as expected (up to ${formatDuration(figures.maxDualHolderMs)}); after the undo only ${final.holders[0]} holds the VIP`,
     all,
   );
+}
+
+/** The longest stretch during which some master's view could not be read. */
+function longestUnknown(samples: VipSample[], endedAt: number): number {
+  let longest = 0;
+  let since: number | undefined;
+  for (const sample of samples) {
+    if (sample.unknown.length > 0) since ??= sample.at;
+    else if (since !== undefined) {
+      longest = Math.max(longest, sample.at - since);
+      since = undefined;
+    }
+  }
+  return since === undefined ? longest : Math.max(longest, endedAt - since);
 }

@@ -1,31 +1,50 @@
 import { containerName, masters } from '../../core/topology.js';
 import { type ContainerEvent, watchContainerEvents } from '../../runtime/engine-events.js';
 import { type LineStream, streamLines } from '../../runtime/exec-stream.js';
+import { kernelAddresses } from '../../runtime/netns-view.js';
 import { inspectContainer } from '../../runtime/node-containers.js';
 import { LABEL_LAB, LABEL_MANAGED, LABEL_NODE } from '../../core/topology.js';
 import { type ProbeContext, everyInterval, tick } from './probe-context.js';
 
 type View = 'holds' | 'free' | 'unknown';
 
+/** How often a paused master's kernel is read through its network namespace. */
+const FROZEN_READ_MS = 250;
+
 /**
  * Who holds the VIP, as each master's own kernel says: one long-lived `ip monitor address`
  * stream per master (no command per sample), so two holders are seen the moment they exist.
- * A killed or stopped master holds nothing (its network namespace is gone); a paused master's
- * view is unknown (its kernel keeps the address but its keepalived is frozen).
+ * A killed or stopped master holds nothing (its network namespace is gone). A paused master's
+ * kernel is read from the host through its network namespace: if it still has the VIP it is a
+ * "frozen holder" (its keepalived cannot let go, but its kernel still answers ARP for it).
+ * Only a master that cannot be read at all is unknown.
  */
 export function vipProbe(ctx: ProbeContext): Promise<void>[] {
   const vip = ctx.lab.topology.vip;
   const group = masters(ctx.lab.topology);
   const views = new Map<string, View>(group.map((m) => [m.name, 'unknown']));
   const paused = new Set<string>();
+  /** A paused master's kernel view, read through its network namespace. */
+  const frozenViews = new Map<string, View>();
   const emit = () => {
     const holders: string[] = [];
     const unknown: string[] = [];
+    const frozen: string[] = [];
     for (const [name, view] of views) {
-      if (paused.has(name) || view === 'unknown') unknown.push(name);
+      if (paused.has(name)) {
+        const kernel = frozenViews.get(name) ?? 'unknown';
+        if (kernel === 'holds') frozen.push(name);
+        else if (kernel === 'unknown') unknown.push(name);
+      } else if (view === 'unknown') unknown.push(name);
       else if (view === 'holds') holders.push(name);
     }
-    ctx.emit({ type: 'vip', at: Date.now(), holders, unknown });
+    ctx.emit({ type: 'vip', at: Date.now(), holders, unknown, frozen });
+  };
+  const readKernel = async (name: string): Promise<View> => {
+    const addresses = await kernelAddresses(containerName(ctx.lab.lab, name)).catch(
+      () => undefined,
+    );
+    return addresses === undefined ? 'unknown' : addresses.includes(vip) ? 'holds' : 'free';
   };
   const set = (name: string, view: View) => {
     if (views.get(name) === view) return;
@@ -66,7 +85,8 @@ export function vipProbe(ctx: ProbeContext): Promise<void>[] {
       }
       if (!ctx.signal.aborted) {
         const after = await inspectContainer(container).catch(() => undefined);
-        set(name, after?.State.Running && !after.State.Paused ? 'unknown' : 'free');
+        // While the stream reconnects, the kernel itself still says whether it has the VIP.
+        set(name, after?.State.Running && !after.State.Paused ? await readKernel(name) : 'free');
         await tick(200, ctx.signal);
       }
     }
@@ -85,9 +105,10 @@ export function vipProbe(ctx: ProbeContext): Promise<void>[] {
         const node = e.labels[LABEL_NODE];
         if (!node || !views.has(node)) return;
         if (e.action === 'pause') paused.add(node);
-        else if (e.action === 'unpause' || e.action === 'start' || e.action === 'die')
+        else if (e.action === 'unpause' || e.action === 'start' || e.action === 'die') {
           paused.delete(node);
-        else return;
+          frozenViews.delete(node);
+        } else return;
         emit();
       },
     );
@@ -96,9 +117,23 @@ export function vipProbe(ctx: ProbeContext): Promise<void>[] {
     await watcher.ended;
   };
 
+  const readFrozen = async () => {
+    while (!ctx.signal.aborted) {
+      for (const name of paused) {
+        const view = await readKernel(name);
+        if (frozenViews.get(name) !== view) {
+          frozenViews.set(name, view);
+          emit();
+        }
+      }
+      await tick(FROZEN_READ_MS, ctx.signal);
+    }
+  };
+
   return [
     ...group.map((m) => follow(m.name)),
     watchPauses(),
+    readFrozen(),
     everyInterval(ctx, ctx.options.intervalMs, async () => emit()),
   ];
 }

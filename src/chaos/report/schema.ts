@@ -15,6 +15,7 @@ const vipSample = z.object({
   at,
   holders: z.array(z.string()),
   unknown: z.array(z.string()),
+  frozen: z.array(z.string()).optional(),
 });
 
 const apiSample = z.object({

@@ -111,6 +111,8 @@ const stepInput = z.union(stepInputOptions);
 const splitBrain = strict({
   maxMs: limitMs.optional(),
   expected: z.boolean().optional(),
+  frozenHolder: z.boolean().optional(),
+  maxUnknownMs: limitMs.optional(),
 }).transform((value, ctx): Expectations['splitBrain'] => {
   if (value.expected === true && value.maxMs !== undefined) {
     ctx.issues.push({
@@ -122,7 +124,11 @@ const splitBrain = strict({
   }
   return value.expected === true
     ? { expected: true }
-    : { maxMs: value.maxMs ?? DEFAULTS.splitBrainMaxMs };
+    : {
+        maxMs: value.maxMs ?? DEFAULTS.splitBrainMaxMs,
+        ...(value.frozenHolder !== undefined ? { frozenHolder: value.frozenHolder } : {}),
+        ...(value.maxUnknownMs !== undefined ? { maxUnknownMs: value.maxUnknownMs } : {}),
+      };
 });
 
 function within(defaultMs: number) {

@@ -29,7 +29,16 @@ export const stepModel = z.discriminatedUnion('kind', [
 export const expectationsModel = z.object({
   vipFailover: z.object({ withinMs: ms }).optional(),
   /** Always present after parsing: split brain is checked unless a scenario says otherwise. */
-  splitBrain: z.union([z.object({ maxMs: ms }), z.object({ expected: z.literal(true) })]),
+  splitBrain: z.union([
+    z.object({
+      maxMs: ms,
+      /** A paused master keeps the VIP in its kernel: expected (pause) or counted as a holder. */
+      frozenHolder: z.boolean().optional(),
+      /** The longest a master's view may be unreadable; default 1 s. */
+      maxUnknownMs: ms.optional(),
+    }),
+    z.object({ expected: z.literal(true) }),
+  ]),
   apiUnavailable: z.object({ maxMs: ms }).optional(),
   etcdQuorum: z.enum(['kept', 'lost']).optional(),
   noLostWrites: z.boolean().optional(),

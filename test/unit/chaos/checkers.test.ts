@@ -48,9 +48,48 @@ describe('splitBrain', () => {
     expect(checkSplitBrain(h, { maxMs: 1000 }, ctx(h)).figures.maxDualHolderMs).toBe(10_000);
   });
 
-  it('does not count a master whose stream is down as a holder', () => {
-    const h = history([vip(0, ['master-1'], ['master-0']), vip(30, ['master-1'], ['master-0'])]);
+  it('does not count a master whose view is briefly unknown as a holder', () => {
+    const h = history([
+      vip(0, ['master-1']),
+      vip(10, ['master-1'], ['master-0']),
+      vip(10.5, ['master-1']),
+    ]);
     expect(checkSplitBrain(h, { maxMs: 1000 }, ctx(h)).passed).toBe(true);
+  });
+
+  it('fails when a view stays unknown longer than it can vouch for, or always', () => {
+    const long = history([
+      vip(0, ['master-1']),
+      vip(10, ['master-1'], ['master-0']),
+      vip(13, ['master-1']),
+    ]);
+    expect(checkSplitBrain(long, { maxMs: 1000 }, ctx(long)).summary).toContain('unknown for 3s');
+    const always = history([
+      vip(0, ['master-1'], ['master-0']),
+      vip(30, ['master-1'], ['master-0']),
+    ]);
+    expect(checkSplitBrain(always, { maxMs: 1000 }, ctx(always)).summary).toContain(
+      'unknown in every one',
+    );
+  });
+
+  it('counts a frozen holder as a holder unless the scenario expects one', () => {
+    const frozen = history([
+      vip(0, ['master-0']),
+      { ...vip(5, ['master-1']), frozen: ['master-0'] },
+      vip(20, ['master-1']),
+    ]);
+    expect(checkSplitBrain(frozen, { maxMs: 1000 }, ctx(frozen)).passed).toBe(false);
+    expect(checkSplitBrain(frozen, { maxMs: 1000, frozenHolder: true }, ctx(frozen)).passed).toBe(
+      true,
+    );
+  });
+
+  it('fails an expected frozen holder that never showed', () => {
+    const h = history([vip(0, ['master-0']), vip(5, ['master-1'])]);
+    expect(checkSplitBrain(h, { maxMs: 1000, frozenHolder: true }, ctx(h)).summary).toContain(
+      'frozen VIP holder',
+    );
   });
 
   it('fails without VIP samples instead of passing vacuously', () => {
