@@ -15,13 +15,15 @@ let pki: EtcdPki;
 const servers: Server[] = [];
 const hits = new Map<string, number>();
 let vipUrl = '';
+/** How long the "VIP" takes to answer. */
+let vipDelayMs = 0;
 
 function readyzServer(name: string, host: string, port: number, cert: EtcdPki['ca']) {
   const server = createServer(
     { ca: pki.ca.certPem, cert: cert.certPem, key: cert.keyPem },
     (req, res) => {
       hits.set(name, (hits.get(name) ?? 0) + 1);
-      res.end('ok');
+      setTimeout(() => res.end('ok'), name === 'vip' ? vipDelayMs : 0);
     },
   );
   servers.push(server);
@@ -47,7 +49,11 @@ afterAll(async () => {
   }
 });
 
-function contextFor(options: { intervalMs: number; memberIntervalMs?: number }) {
+function contextFor(options: {
+  intervalMs: number;
+  memberIntervalMs?: number;
+  vipRequestIntervalMs?: number;
+}) {
   const controller = new AbortController();
   const entries: HistoryEntry[] = [];
   const identity = { ca: pki.ca.certPem };
@@ -93,5 +99,30 @@ describe('apiProbe', () => {
     await Promise.all(loops);
     const perMaster = entries.filter((e) => e.type === 'api' && e.target === 'master-1').length;
     expect(perMaster).toBeGreaterThanOrEqual(6);
+  });
+
+  it('starts a VIP request every 50 ms without waiting for slow answers (overlapping)', async () => {
+    vipDelayMs = 300;
+    try {
+      const { ctx, entries, stop } = contextFor({
+        intervalMs: 250,
+        memberIntervalMs: 1000,
+        vipRequestIntervalMs: 50,
+      });
+      const loops = apiProbe(ctx);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      stop();
+      await Promise.all(loops);
+      const vip = entries
+        .filter((e) => e.type === 'api' && e.target === 'vip')
+        .sort((a, b) => a.at - b.at);
+      // A serial probe would get 3-4 answers of 300 ms in a second; overlapping ones start ~20.
+      expect(vip.length).toBeGreaterThanOrEqual(15);
+      expect(vip.every((e) => e.type === 'api' && e.ok)).toBe(true);
+      const gaps = vip.slice(1).map((e, i) => e.at - vip[i]!.at);
+      expect(Math.max(...gaps)).toBeLessThan(120);
+    } finally {
+      vipDelayMs = 0;
+    }
   });
 });
