@@ -81,13 +81,7 @@ export interface ReadSample {
 }
 
 export type Sample =
-  | VipSample
-  | ApiSample
-  | EtcdSample
-  | NodeReadySample
-  | WriteSample
-  | ReadSample
-  | EvidenceSample;
+  VipSample | ApiSample | EtcdSample | NodeReadySample | WriteSample | ReadSample | EvidenceSample;
 
 export interface FaultRecord {
   type: 'fault';

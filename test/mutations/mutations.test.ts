@@ -80,7 +80,10 @@ describe('mutations: every broken lab is caught by its scenario', () => {
         await m.undo(lab);
       }
       const status = await wholeAgain();
-      expect(status.exitCode, `the lab is not whole after undoing ${m.name}:\n${status.stdout}`).toBe(0);
+      expect(
+        status.exitCode,
+        `the lab is not whole after undoing ${m.name}:\n${status.stdout}`,
+      ).toBe(0);
     });
   }
 });

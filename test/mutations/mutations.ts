@@ -124,11 +124,19 @@ ${ETCDCTL} member add master-0 --peer-urls=${peer}`,
     check: 'vipFailover',
     async apply(lab) {
       for (const m of ['master-0', 'master-1', 'master-2'])
-        await sh(lab, m, `cp ${CHECK_SCRIPT} ${CHECK_SCRIPT}.orig && printf '#!/bin/sh\\nexit 0\\n' > ${CHECK_SCRIPT}`);
+        await sh(
+          lab,
+          m,
+          `cp ${CHECK_SCRIPT} ${CHECK_SCRIPT}.orig && printf '#!/bin/sh\\nexit 0\\n' > ${CHECK_SCRIPT}`,
+        );
     },
     async undo(lab) {
       for (const m of ['master-0', 'master-1', 'master-2'])
-        await sh(lab, m, `if [ -f ${CHECK_SCRIPT}.orig ]; then mv ${CHECK_SCRIPT}.orig ${CHECK_SCRIPT}; fi`);
+        await sh(
+          lab,
+          m,
+          `if [ -f ${CHECK_SCRIPT}.orig ]; then mv ${CHECK_SCRIPT}.orig ${CHECK_SCRIPT}; fi`,
+        );
     },
   },
   {
@@ -179,11 +187,19 @@ ${ETCDCTL} member add master-0 --peer-urls=${peer}`,
     scenario: 'kill-master0',
     check: 'startingState',
     async apply(lab) {
-      await sh(lab, 'master-2', `cp ${CHECK_SCRIPT} ${CHECK_SCRIPT}.orig && printf '#!/bin/sh\\nexit 1\\n' > ${CHECK_SCRIPT}`);
+      await sh(
+        lab,
+        'master-2',
+        `cp ${CHECK_SCRIPT} ${CHECK_SCRIPT}.orig && printf '#!/bin/sh\\nexit 1\\n' > ${CHECK_SCRIPT}`,
+      );
       // keepalived needs `fall` failed checks (2 s) to enter FAULT.
       await new Promise((r) => setTimeout(r, 5000));
     },
     undo: (lab) =>
-      sh(lab, 'master-2', `if [ -f ${CHECK_SCRIPT}.orig ]; then mv ${CHECK_SCRIPT}.orig ${CHECK_SCRIPT}; fi`),
+      sh(
+        lab,
+        'master-2',
+        `if [ -f ${CHECK_SCRIPT}.orig ]; then mv ${CHECK_SCRIPT}.orig ${CHECK_SCRIPT}; fi`,
+      ),
   },
 ];

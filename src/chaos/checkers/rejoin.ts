@@ -54,7 +54,11 @@ export function checkRejoin(
     missingAtEnd: final ? final.missing.length : null,
     hashKvEqual: hash.equal,
     limitMs: expectation.withinMs,
-    ...wholeSincePerNode(judged, requirement.nodes.map((n) => n.name), lastUndo),
+    ...wholeSincePerNode(
+      judged,
+      requirement.nodes.map((n) => n.name),
+      lastUndo,
+    ),
   };
   if (!final) {
     return verdict(

@@ -137,7 +137,10 @@ async function etcdFacts(access: EvidenceAccess): Promise<Pick<LabEvidence, 'etc
   );
   return {
     etcd,
-    hashKv: { revision, hashes: Object.fromEntries(group.map((m, i) => [m.name, hashes[i] ?? null])) },
+    hashKv: {
+      revision,
+      hashes: Object.fromEntries(group.map((m, i) => [m.name, hashes[i] ?? null])),
+    },
   };
 }
 

@@ -1,9 +1,6 @@
 import type { EvidenceSample } from '../../../src/chaos/history.js';
 import type { NodeFacts, ProcessFact } from '../../../src/lab/evidence/node-facts.js';
-import {
-  requiredServices,
-  requiredStaticPods,
-} from '../../../src/lab/evidence/node-facts.js';
+import { requiredServices, requiredStaticPods } from '../../../src/lab/evidence/node-facts.js';
 import { at } from './history-builder.js';
 
 /** Hand-made evidence readings; times are seconds since T0 like history-builder's. */
@@ -31,10 +28,7 @@ export interface NodeOverride {
 }
 
 /** A whole lab at `s` (master-0 holds the VIP, master-1 leads etcd), with overrides per node. */
-export function evidence(
-  s: number,
-  overrides: Record<string, NodeOverride> = {},
-): EvidenceSample {
+export function evidence(s: number, overrides: Record<string, NodeOverride> = {}): EvidenceSample {
   const o = (n: string): NodeOverride => overrides[n] ?? {};
   const processFact = (node: string, name: string): ProcessFact => {
     const override = o(node).processes?.[name];
@@ -63,7 +57,8 @@ export function evidence(
       staticPods: requiredStaticPods(role).map((name) => processFact(node, name)),
     };
     if (role === 'master') {
-      const state = o(node).vrrp === undefined ? (node === 'master-0' ? 'MASTER' : 'BACKUP') : o(node).vrrp!;
+      const state =
+        o(node).vrrp === undefined ? (node === 'master-0' ? 'MASTER' : 'BACKUP') : o(node).vrrp!;
       facts.vrrp = {
         state,
         writtenAt: at(o(node).vrrpWrittenAt ?? (o(node).startedAt ?? -100) + 2),
@@ -84,7 +79,9 @@ export function evidence(
     readyz: Object.fromEntries(
       MASTERS.map((m) => [
         m,
-        o(m).readyz === false ? { ok: false, detail: 'ECONNREFUSED' } : { ok: true, detail: 'HTTP 200' },
+        o(m).readyz === false
+          ? { ok: false, detail: 'ECONNREFUSED' }
+          : { ok: true, detail: 'HTTP 200' },
       ]),
     ),
     etcd: MASTERS.map((m) => ({

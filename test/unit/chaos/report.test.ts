@@ -190,9 +190,7 @@ describe('renderMarkdown', () => {
 
 describe('aggregateRuns', () => {
   it('counts passes and summarises numeric figures with percentiles', () => {
-    const reports = [FRESH, 'slow-failover', 'vip-never-moves'].map((n) =>
-      reportFor(n),
-    );
+    const reports = [FRESH, 'slow-failover', 'vip-never-moves'].map((n) => reportFor(n));
     const aggregate = aggregateRuns(reports);
     expect(aggregate).toMatchObject({ scenario: 'kill-master0', runs: 3, passedRuns: 1 });
     const failover = aggregate.checks.find((c) => c.check === 'vipFailover')!;

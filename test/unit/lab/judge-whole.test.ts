@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { atRest, judgeWhole, type WholeRequirement } from '../../../src/lab/evidence/judge-whole.js';
+import {
+  atRest,
+  judgeWhole,
+  type WholeRequirement,
+} from '../../../src/lab/evidence/judge-whole.js';
 import { ALL_NODES, MASTERS, evidence } from '../chaos/evidence-builder.js';
 import { at } from '../chaos/history-builder.js';
 
-const rest = atRest(ALL_NODES.map((name) => ({ name, role: MASTERS.includes(name) ? 'master' : 'worker' })));
+const rest = atRest(
+  ALL_NODES.map((name) => ({ name, role: MASTERS.includes(name) ? 'master' : 'worker' })),
+);
 
 /** master-0 was killed at 5 s and started again at 20 s. */
 const afterKill: WholeRequirement = {
@@ -87,12 +93,10 @@ describe('judgeWhole', () => {
     expect(
       judgeWhole(evidence(30, { 'master-2': { leader: 'master-2' } }), rest).missing[0],
     ).toMatch(/do not agree on one leader/);
-    expect(judgeWhole(evidence(30, { 'master-0': { appliedIndex: 3000 } }), rest).missing).toEqual(
-      ['etcd master-0 2000 entries behind the leader'],
-    );
-    expect(judgeWhole(evidence(30, { 'master-0': { appliedIndex: 4500 } }), rest).whole).toBe(
-      true,
-    );
+    expect(judgeWhole(evidence(30, { 'master-0': { appliedIndex: 3000 } }), rest).missing).toEqual([
+      'etcd master-0 2000 entries behind the leader',
+    ]);
+    expect(judgeWhole(evidence(30, { 'master-0': { appliedIndex: 4500 } }), rest).whole).toBe(true);
     expect(judgeWhole(evidence(30, { 'master-2': { hash: 12 } }), rest).missing[0]).toMatch(
       /hashkv differs at revision 4000/,
     );
