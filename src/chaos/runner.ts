@@ -15,9 +15,8 @@ import { NotWholeError, prepareStartingState } from './prepare.js';
 import { verdict } from './checkers/verdict.js';
 import { type EvidenceProbe, startEvidenceProbe } from './probes/evidence-probe.js';
 import { startProbes } from './probes/probe-set.js';
-import { judgeWhole } from '../lab/evidence/judge-whole.js';
 import { buildCheckContext } from './checkers/index.js';
-import { recoveryRequirement, undoBegan } from './checkers/recovery.js';
+import { recoveredSince } from './checkers/recovery.js';
 import { type Scenario, type Step, expectationsFor } from './scenario/index.js';
 
 export interface RunOptions {
@@ -194,7 +193,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
         const until = Date.now() + step.timeoutMs;
         let missing: string[] = ['no evidence read yet'];
         while (!stepSignal.aborted && Date.now() < until) {
-          const verdict = recovered(evidence, contextNow());
+          const verdict = recoveredSince(evidence.latest(), contextNow());
           if (verdict.whole) return;
           missing = verdict.missing;
           await abortableDelay(500, stepSignal);
@@ -269,23 +268,6 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     startedAt,
     endedAt: history.endedAt,
   };
-}
-
-/**
- * Whole again by the one definition (judgeWhole), on a reading taken after every undo so far
- * began: a reading from before an undo can prove nothing about what came after it.
- */
-function recovered(
-  evidence: EvidenceProbe,
-  context: ReturnType<typeof buildCheckContext>,
-): { whole: boolean; missing: string[] } {
-  const reading = evidence.latest();
-  const undos = context.faults.map(undoBegan);
-  if (!reading) return { whole: false, missing: ['no evidence read yet'] };
-  if (undos.some((u) => u === null)) return { whole: false, missing: ['a fault is still active'] };
-  if (reading.at < Math.max(0, ...(undos as number[])))
-    return { whole: false, missing: ['no reading since the last undo'] };
-  return judgeWhole(reading, recoveryRequirement(context));
 }
 
 /**

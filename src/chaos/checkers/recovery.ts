@@ -1,4 +1,10 @@
-import type { NodeRequirement, WholeRequirement } from '../../lab/evidence/judge-whole.js';
+import {
+  type Judgement,
+  type NodeRequirement,
+  type WholeRequirement,
+  judgeWhole,
+} from '../../lab/evidence/judge-whole.js';
+import type { EvidenceSample } from '../history.js';
 import type { CheckContext, FaultWindow } from './verdict.js';
 
 /** Faults that stop every process of a node: all of them must start again. */
@@ -42,4 +48,20 @@ export function recoveryRequirement(context: CheckContext): WholeRequirement {
     }
   }
   return { nodes: [...nodes.values()] };
+}
+
+/**
+ * Whole again by the one definition, on a reading taken after every undo so far began: a
+ * reading from before an undo can prove nothing about what came after it.
+ */
+export function recoveredSince(
+  reading: EvidenceSample | undefined,
+  context: CheckContext,
+): Judgement {
+  const undos = context.faults.map(undoBegan);
+  if (!reading) return { whole: false, missing: ['no evidence read yet'] };
+  if (undos.some((u) => u === null)) return { whole: false, missing: ['a fault is still active'] };
+  if (reading.at < Math.max(0, ...(undos as number[])))
+    return { whole: false, missing: ['no reading since the last undo'] };
+  return judgeWhole(reading, recoveryRequirement(context));
 }
