@@ -77,7 +77,9 @@ export function judgeWhole(evidence: LabEvidence, requirement: WholeRequirement)
     const facts = evidence.nodes.find((n) => n.node === req.name);
     if (!facts || !facts.reachable) {
       missing.push(`${req.name}: cannot be asked${facts?.error ? ` (${facts.error})` : ''}`);
-      if (req.role === 'master') unknownVip.push(req.name);
+      // Its kernel may still have been read from the host (a paused master).
+      if (facts?.vip === 'holds') holders.push(req.name);
+      else if (req.role === 'master' && facts?.vip !== 'free') unknownVip.push(req.name);
       continue;
     }
     missing.push(...processProblems(req.name, [...facts.services, ...facts.staticPods], req));

@@ -1,4 +1,5 @@
-import { API_PORT, masters, type Topology } from '../../core/topology.js';
+import { API_PORT, containerName, masters, type Topology } from '../../core/topology.js';
+import { kernelAddresses } from '../../runtime/netns-view.js';
 import type { NodeRunner } from '../../runtime/node-runner.js';
 import { apiGet, readyz } from '../clients/api-client.js';
 import { etcdHashKv, etcdMembers, etcdStatus } from '../clients/etcd-client.js';
@@ -58,8 +59,21 @@ export function leaseRenewals(leaseListJson: string): Record<string, number | nu
   return out;
 }
 
+/**
+ * A master that cannot be asked (paused, say) may still hold the VIP in its kernel: read it
+ * through the node's network namespace, so it is never taken for "not a holder".
+ */
+async function withKernelView(facts: NodeFacts, access: EvidenceAccess): Promise<NodeFacts> {
+  if (facts.reachable || facts.vip === undefined) return facts;
+  const addresses = await kernelAddresses(containerName(access.topology.lab, facts.node)).catch(
+    () => undefined,
+  );
+  if (!addresses) return facts;
+  return { ...facts, vip: addresses.includes(access.topology.vip) ? 'holds' : 'free' };
+}
+
 async function nodeFacts(access: EvidenceAccess, signal?: AbortSignal): Promise<NodeFacts[]> {
-  return Promise.all(
+  const facts = await Promise.all(
     access.topology.nodes.map(async (n) => {
       const runner = access.runners[n.name];
       if (!runner) return unreachableNode(n.name, n.role, 'no runner');
@@ -76,6 +90,7 @@ async function nodeFacts(access: EvidenceAccess, signal?: AbortSignal): Promise<
       }
     }),
   );
+  return Promise.all(facts.map((f) => withKernelView(f, access)));
 }
 
 async function leases(access: EvidenceAccess): Promise<Record<string, number | null>> {

@@ -80,6 +80,12 @@ describe('judgeWhole', () => {
     expect(j.missing).toContain('VIP view unknown on master-2');
   });
 
+  it("counts a paused master's kernel view of the VIP, read from the host", () => {
+    const paused = evidence(30, { 'master-2': { reachable: false } });
+    paused.nodes.find((n) => n.node === 'master-2')!.vip = 'holds';
+    expect(judgeWhole(paused, rest).missing).toContain('master-0 and master-2 all hold the VIP');
+  });
+
   it('fails two VIP holders and no VIP holder', () => {
     expect(judgeWhole(evidence(30, { 'master-1': { vip: 'holds' } }), rest).missing).toEqual([
       'master-0 and master-1 all hold the VIP',
