@@ -1,52 +1,52 @@
-import { setTimeout as delay } from 'node:timers/promises';
+import { waitForOr } from '../core/wait.js';
 import { etcdHashKv, etcdStatus } from '../lab/clients/etcd-client.js';
 import type { OpenLab } from '../lab/open-lab.js';
 import { masters } from '../core/topology.js';
 import { deleteRunObjects, readBack, writeKey, writeOnce } from './probes/writer-probe.js';
+
+/** What a run reads after its steps: each wait ends at its deadline or at once on Ctrl-C. */
 
 /** Re-reads every write of the run through the VIP, retrying while the API settles. */
 export async function finalReadback(
   lab: OpenLab,
   runId: string,
   keys: string[],
+  signal: AbortSignal,
   deadlineMs = 60_000,
 ) {
-  const until = Date.now() + deadlineMs;
-  while (Date.now() < until) {
-    const present = await readBack(lab.apiUrl, lab.admin, runId).catch(() => undefined);
-    if (present)
+  return waitForOr(
+    async () => {
+      const present = await readBack(lab.apiUrl, lab.admin, runId).catch(() => undefined);
+      if (!present) return undefined;
+      const found = keys.filter((k) => present.has(k));
       return {
-        present: keys.filter((k) => present.has(k)),
+        present: found,
         absent: keys.filter((k) => !present.has(k)),
-        values: Object.fromEntries(
-          keys.filter((k) => present.has(k)).map((k) => [k, present.get(k)!]),
-        ),
+        values: Object.fromEntries(found.map((k) => [k, present.get(k)!])),
       };
-    await delay(1000);
-  }
-  return undefined;
+    },
+    { what: 'the read-back of every write', timeoutMs: deadlineMs, intervalMs: 1000, signal },
+    () => undefined,
+  );
 }
 
 /** One last write through the VIP must succeed (the cluster accepts writes again). */
 export async function finalWrite(
   lab: OpenLab,
   runId: string,
+  signal: AbortSignal,
   deadlineMs = 30_000,
 ): Promise<boolean> {
-  const until = Date.now() + deadlineMs;
   let attempt = 0;
-  while (Date.now() < until) {
-    const r = await writeOnce(
-      lab.apiUrl,
-      lab.admin,
-      runId,
-      writeKey(runId, 'final', attempt++),
-      3000,
-    );
-    if (r.outcome === 'ok') return true;
-    await delay(1000);
-  }
-  return false;
+  return waitForOr(
+    async () => {
+      const name = writeKey(runId, 'final', attempt++);
+      const r = await writeOnce(lab.apiUrl, lab.admin, runId, name, 3000);
+      return r.outcome === 'ok' ? true : undefined;
+    },
+    { what: 'one final write', timeoutMs: deadlineMs, intervalMs: 1000, signal },
+    () => false,
+  );
 }
 
 /**
@@ -55,30 +55,31 @@ export async function finalWrite(
  */
 export async function hashKvAll(
   lab: OpenLab,
+  signal: AbortSignal,
   deadlineMs = 60_000,
 ): Promise<Record<string, number | null>> {
   const group = masters(lab.topology);
-  const until = Date.now() + deadlineMs;
   let last: Record<string, number | null> = Object.fromEntries(group.map((m) => [m.name, null]));
-  while (Date.now() < until) {
-    const revisions = await Promise.all(
-      group.map((m) =>
-        etcdStatus(m.ip, lab.etcdProbe, 2000)
-          .then((s) => s.revision)
-          .catch(() => undefined),
-      ),
-    );
-    if (revisions.every((r) => r !== undefined)) {
+  return waitForOr(
+    async () => {
+      const revisions = await Promise.all(
+        group.map((m) =>
+          etcdStatus(m.ip, lab.etcdProbe, 2000)
+            .then((s) => s.revision)
+            .catch(() => undefined),
+        ),
+      );
+      if (revisions.some((r) => r === undefined)) return undefined;
       const revision = Math.min(...(revisions as number[]));
       const hashes = await Promise.all(
         group.map((m) => etcdHashKv(m.ip, lab.etcdProbe, revision, 5000).catch(() => null)),
       );
       last = Object.fromEntries(group.map((m, i) => [m.name, hashes[i] ?? null]));
-      if (hashes.every((h) => h !== null && h === hashes[0])) return last;
-    }
-    await delay(1000);
-  }
-  return last;
+      return hashes.every((h) => h !== null && h === hashes[0]) ? last : undefined;
+    },
+    { what: 'equal hashkv on every member', timeoutMs: deadlineMs, intervalMs: 1000, signal },
+    () => last,
+  );
 }
 
 export async function cleanupRun(lab: OpenLab, runId: string): Promise<void> {

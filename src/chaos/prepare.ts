@@ -1,5 +1,4 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import { RuntimeError } from '../core/errors.js';
+import { waitFor, waitForOr } from '../core/wait.js';
 import { readyz } from '../lab/clients/api-client.js';
 import { atRest, judgeWhole } from '../lab/evidence/judge-whole.js';
 import { gatherLabEvidence } from '../lab/evidence/lab-evidence.js';
@@ -28,32 +27,17 @@ const WHOLE_WAIT_MS = 90_000;
 /** Waits until the lab is whole by the one definition; refuses with what is missing. */
 async function untilWhole(lab: OpenLab, signal: AbortSignal): Promise<void> {
   const requirement = atRest(lab.topology.nodes);
-  const end = Date.now() + WHOLE_WAIT_MS;
   let missing: string[] = [];
-  while (Date.now() < end) {
-    const judgement = judgeWhole(await gatherLabEvidence(lab, signal), requirement);
-    if (judgement.whole) return;
-    missing = judgement.missing;
-    await delay(1000, undefined, { signal });
-  }
-  throw new NotWholeError(missing);
-}
-
-async function until(
-  what: string,
-  deadlineMs: number,
-  check: () => Promise<boolean>,
-  signal: AbortSignal,
-): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await delay(500, undefined, { signal });
-  }
-  throw new RuntimeError(
-    'not-ready',
-    `the lab did not reach its starting state: ${what} within ${deadlineMs / 1000} s; see \`ha-lab status\``,
+  const whole = await waitForOr(
+    async () => {
+      const judgement = judgeWhole(await gatherLabEvidence(lab, signal), requirement);
+      missing = judgement.missing;
+      return judgement.whole ? true : undefined;
+    },
+    { what: 'a whole lab', timeoutMs: WHOLE_WAIT_MS, intervalMs: 1000, signal },
+    () => false,
   );
+  if (!whole) throw new NotWholeError(missing);
 }
 
 /**
@@ -83,14 +67,13 @@ export async function prepareStartingState(
     if (runner) await run(runner, ['systemctl', 'stop', 'keepalived']);
   }
   try {
-    await until(
-      `the VIP on ${top.name}`,
-      60_000,
+    await waitFor(
       async () => {
         const now = await currentVipHolders(lab);
-        return now.length === 1 && now[0] === top.name && (await apiOk(lab.apiUrl, lab));
+        const home = now.length === 1 && now[0] === top.name && (await apiOk(lab.apiUrl, lab));
+        return home ? true : undefined;
       },
-      signal,
+      { what: `the VIP on ${top.name} before the run`, timeoutMs: 60_000, signal },
     );
   } finally {
     for (const m of others) {

@@ -226,7 +226,6 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   }
   await Promise.all([probes.stop(), evidence?.stop()]);
   engine.close();
-  const interrupted = signal.aborted;
   const cpu = process.cpuUsage(cpuAtStart);
   const wallMs = Date.now() - probesStartedAt;
   const history: History = {
@@ -240,16 +239,21 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     },
   };
   // Without an engine there are no nodes to read back from or clean up on.
-  const finished = !interrupted && !engine.lost;
-  if (finished) {
+  if (!signal.aborted && !engine.lost) {
     log('reading back every write, one final write, hashkv of every member');
     const keys = entries.filter((e) => e.type === 'write').map((e) => (e as { key: string }).key);
-    const readback = await finalReadback(lab, runId, keys);
-    if (readback) history.finalReadback = readback;
-    history.finalWriteOk = await finalWrite(lab, runId);
-    history.hashKv = await hashKvAll(lab);
-    history.expectedVipHolder = expectedHolder(lab, holdersBeforeRestore);
+    try {
+      const readback = await finalReadback(lab, runId, keys, signal);
+      if (readback) history.finalReadback = readback;
+      history.finalWriteOk = await finalWrite(lab, runId, signal);
+      history.hashKv = await hashKvAll(lab, signal);
+      history.expectedVipHolder = expectedHolder(lab, holdersBeforeRestore);
+    } catch {
+      // Ctrl-C while reading back: the partial report is written, no verdict is given.
+    }
   }
+  const interrupted = signal.aborted;
+  const finished = !interrupted && !engine.lost;
   if (!engine.lost) await cleanupRun(lab, runId);
   await compactJournal(lab.stateDir).catch(() => undefined);
   history.endedAt = Date.now();

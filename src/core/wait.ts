@@ -25,9 +25,11 @@ export async function waitFor<T>(
   for (;;) {
     options.signal?.throwIfAborted();
     try {
-      const value = await check();
+      const value = await untilAborted(check(), options.signal);
       if (value !== undefined) return value;
     } catch (error) {
+      // A check in flight (a node command, a request) must not hold Ctrl-C up.
+      options.signal?.throwIfAborted();
       lastError = error;
     }
     if (Date.now() >= deadline) {
@@ -42,6 +44,17 @@ export async function waitFor<T>(
       signal: options.signal,
     });
   }
+}
+
+/** `work`, or the abort as soon as the signal fires, whichever comes first. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Runs `task` with its own time limit; the returned promise rejects when it passes. */
@@ -68,5 +81,23 @@ export async function withTimeout<T>(
     ]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * waitFor whose deadline is an answer, not an error: it returns `fallback()` (typically the
+ * last thing seen) when time runs out. Ctrl-C still ends it at once with the abort.
+ */
+export async function waitForOr<T>(
+  check: () => Promise<T | undefined>,
+  options: WaitOptions,
+  fallback: () => T,
+): Promise<T> {
+  try {
+    return await waitFor(check, options);
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    if (error instanceof RuntimeError && error.code === 'timeout') return fallback();
+    throw error;
   }
 }
