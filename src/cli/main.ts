@@ -2,6 +2,7 @@
 import { CommanderError } from 'commander';
 import { ExitCode, asHaLabError } from '../core/errors.js';
 import type { CliContext } from './cli-context.js';
+import { asTyped } from './prog-name.js';
 import { buildProgram } from './program.js';
 import { installSignalHandlers } from './signals.js';
 
@@ -32,13 +33,13 @@ async function main(argv: string[]): Promise<number> {
       )
         return ExitCode.ok;
       const message = ctx.usageErrors.join(' ').replace(/^error:\s*/i, '') || error.message;
-      process.stderr.write(`ha-lab: ${message.split('\n')[0]} (see ha-lab --help)\n`);
+      process.stderr.write(asTyped(`ha-lab: ${message.split('\n')[0]} (see \`ha-lab --help\`)\n`));
       return ExitCode.usage;
     }
     const failure = controller.signal.aborted
       ? asHaLabError(controller.signal.reason)
       : asHaLabError(error);
-    process.stderr.write(`ha-lab: ${failure.message}\n`);
+    process.stderr.write(asTyped(`ha-lab: ${failure.message}\n`));
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return failure.exitCode;
   }

@@ -7,6 +7,7 @@ import { registerExec } from './commands/exec.js';
 import { registerHeal } from './commands/heal.js';
 import { registerScenario } from './commands/scenario.js';
 import { registerKubeconfig } from './commands/kubeconfig.js';
+import { registerKubectl } from './commands/kubectl.js';
 import { registerLoadImage } from './commands/load-image.js';
 import { registerStatus } from './commands/status.js';
 import { registerTui, runTui } from './commands/tui.js';
@@ -30,6 +31,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerStatus(program, ctx);
   registerExec(program, ctx);
   registerKubeconfig(program, ctx);
+  registerKubectl(program, ctx);
   registerDoctor(program, ctx);
   registerBuild(program, ctx);
   registerScenario(program, ctx);

@@ -1,5 +1,7 @@
+import { DEFAULT_LAB_NAME } from '../core/topology.js';
 import { LEASE_FRESH_MS } from '../lab/evidence/judge-whole.js';
 import type { LabStatus } from '../lab/status-schema.js';
+import { progName } from './prog-name.js';
 
 /** The end of `up` and the body of `status`: what is running and what to try next. */
 export function printSummary(
@@ -10,12 +12,22 @@ export function printSummary(
   out.write(renderStatus(status));
   if (elapsedMs !== undefined) {
     out.write(`\nLab "${status.lab}" is up in ${(elapsedMs / 1000).toFixed(1)} s. Try:\n`);
-    if (status.kubeconfig)
-      out.write(`  export KUBECONFIG=${status.kubeconfig}; kubectl get nodes\n`);
-    out.write(
-      `  ha-lab status --name ${status.lab}\n  ha-lab scenario run kill-master0 --name ${status.lab}\n  ha-lab tui --name ${status.lab}\n  ha-lab down --name ${status.lab}\n`,
-    );
+    out.write(nextSteps(status.lab, progName()));
   }
+}
+
+/** Commands to try next, as the user can run them (`./ha-lab` in a clone). */
+export function nextSteps(lab: string, prog: string): string {
+  const name = lab === DEFAULT_LAB_NAME ? '' : ` --name ${lab}`;
+  return [
+    `kubectl get nodes${name}`,
+    `status${name}`,
+    `scenario run kill-master0${name}`,
+    `tui${name}`,
+    `down${name}`,
+  ]
+    .map((command) => `  ${prog} ${command}\n`)
+    .join('');
 }
 
 export function renderStatus(s: LabStatus): string {

@@ -72,3 +72,22 @@ export async function tryHost(
   });
   return { exitCode: result.exitCode ?? -1, output: String(result.all ?? '') };
 }
+
+/**
+ * Runs a program on the host with the user's terminal (stdin, stdout, stderr passed through),
+ * as if they had typed it; returns its exit code.
+ */
+export async function runHostAttached(
+  file: string,
+  args: string[],
+  options: HostCommandOptions = {},
+): Promise<number> {
+  const result = await execa(file, args, {
+    ...execaOptions(options),
+    stdio: 'inherit',
+    reject: false,
+  });
+  if (result.isCanceled)
+    throw options.signal?.reason ?? new RuntimeError('canceled', `${file} was canceled`);
+  return result.exitCode ?? 1;
+}

@@ -35,10 +35,12 @@ export function parseScenario(text: string, fileLabel: string): Scenario {
     .map((issue) => explainIssue(issue, input))
     .map((problem) => ({ ...problem, line: lineOfPath(doc, lineCounter, problem.path) }))
     .sort((a, b) => a.line - b.line);
-  const first = problems[0]!;
-  const field = first.path.length > 0 ? `${formatPath(first.path)}: ` : '';
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-  throw invalid(`${fileLabel}:${first.line}: ${field}${first.message}${more}`);
+  // Every problem, one line each, so a file is fixed in one go rather than one error a run.
+  const lines = problems.map((problem) => {
+    const field = problem.path.length > 0 ? `${formatPath(problem.path)}: ` : '';
+    return `${fileLabel}:${problem.line}: ${field}${problem.message}`;
+  });
+  throw invalid(lines.join('\n'));
 }
 
 export interface LoadOptions {

@@ -14,7 +14,7 @@ import {
 const FILE = 'scenarios/x.yaml';
 const HEAD = 'name: x\ndescription: d\n';
 
-/** The one-line message parseScenario throws for `text`, or a failure if it does not throw. */
+/** The message parseScenario throws for `text` (a line per problem), or a failure if it does not throw. */
 function problem(text: string): string {
   try {
     parseScenario(text, FILE);
@@ -22,7 +22,8 @@ function problem(text: string): string {
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).code).toBe('invalid-scenario');
     expect((error as UsageError).exitCode).toBe(2);
-    expect((error as Error).message).not.toContain('\n');
+    for (const line of (error as Error).message.split('\n'))
+      expect(line).toMatch(/^scenarios\/x\.yaml:\d+: \S/);
     return (error as Error).message;
   }
   throw new Error('expected the scenario to be rejected');
@@ -274,10 +275,11 @@ describe('parseScenario', () => {
     );
   });
 
-  it('reports the earliest problem and counts the rest', () => {
-    expect(problem('name: Bad Name\ndescription: d\nsteps:\n  - settle: 0s\n')).toBe(
-      'scenarios/x.yaml:1: name: use lowercase letters, digits and dashes (and 1 more)',
-    );
+  it('lists every problem, one line each with file, line and field, earliest first', () => {
+    const lines = problem('name: Bad Name\ndescription: d\nsteps:\n  - settle: 0s\n').split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe('scenarios/x.yaml:1: name: use lowercase letters, digits and dashes');
+    expect(lines[1]).toMatch(/^scenarios\/x\.yaml:4: steps\[0\]\.settle: /);
   });
 });
 
