@@ -11,8 +11,6 @@ export type LabEvent =
 
 export type EventSink = (event: LabEvent) => void;
 
-export const discardEvents: EventSink = () => {};
-
 /** Fans one event out to several sinks. */
 export function teeEvents(...sinks: EventSink[]): EventSink {
   return (event) => {

@@ -9,9 +9,3 @@ export function nodeRunners(topology: Topology): Record<string, NodeRunner> {
     runners[node.name] = new DockerExecRunner(node.name, containerName(topology.lab, node.name));
   return runners;
 }
-
-export function runnerFor(runners: Record<string, NodeRunner>, node: string): NodeRunner {
-  const runner = runners[node];
-  if (!runner) throw new Error(`no runner for node ${node}`);
-  return runner;
-}

@@ -1,4 +1,3 @@
-export const CONTAINERD_CONFIG_PATH = '/etc/containerd/config.toml';
 /** Debian's containernetworking-plugins package installs here, not in /opt/cni/bin. */
 export const CNI_BIN_DIR = '/usr/lib/cni';
 export const CNI_CONF_DIR = '/etc/cni/net.d';

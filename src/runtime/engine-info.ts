@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
-import { freemem, totalmem } from 'node:os';
+import { totalmem } from 'node:os';
 import { docker, engineCall } from './docker-client.js';
 
 export type CgroupMode = 'v1' | 'hybrid' | 'v2';
@@ -87,8 +87,4 @@ export async function freeDiskBytes(path: string): Promise<number> {
   } catch {
     return Number.NaN;
   }
-}
-
-export function freeMemoryBytes(): number {
-  return freemem();
 }

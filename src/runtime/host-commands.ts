@@ -59,20 +59,6 @@ export async function runHost(
   }
 }
 
-/** Like runHost but returns the exit code instead of failing (for probes such as "does X work"). */
-export async function tryHost(
-  file: string,
-  args: string[],
-  options: HostCommandOptions = {},
-): Promise<{ exitCode: number; output: string }> {
-  const result = await execa(file, args, {
-    ...execaOptions({ ...options, timeoutMs: options.timeoutMs ?? 60_000 }),
-    all: true,
-    reject: false,
-  });
-  return { exitCode: result.exitCode ?? -1, output: String(result.all ?? '') };
-}
-
 /**
  * Runs a program on the host with the user's terminal (stdin, stdout, stderr passed through),
  * as if they had typed it; returns its exit code.

@@ -57,14 +57,6 @@ export async function saveImages(
   await runHost('docker', ['save', '-o', outFile, ...tags], { logFile, signal });
 }
 
-export async function removeImage(tag: string): Promise<void> {
-  try {
-    await engineCall(`removing image ${tag}`, () => docker().getImage(tag).remove({ force: true }));
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
-}
-
 /** Pulls debian:SUITE where the engine can pull, else debootstraps and imports it. */
 export async function ensureBaseImage(
   ref: string,

@@ -163,15 +163,3 @@ export async function removeVolume(name: string): Promise<void> {
     if (!isNotFound(error)) throw error;
   }
 }
-
-/** Memory used by a container's cgroup, from the engine's one-shot stats. */
-export async function containerMemoryBytes(name: string): Promise<number> {
-  const stats = (await engineCall(`stats of ${name}`, () =>
-    docker().getContainer(name).stats({ stream: false }),
-  )) as { memory_stats?: { usage?: number; stats?: Record<string, number> } };
-  const usage = stats.memory_stats?.usage ?? 0;
-  // As `docker stats` counts it: hierarchical inactive file cache is reclaimable.
-  const inactive =
-    stats.memory_stats?.stats?.total_inactive_file ?? stats.memory_stats?.stats?.inactive_file ?? 0;
-  return Math.max(0, usage - inactive);
-}

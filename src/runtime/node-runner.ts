@@ -40,14 +40,6 @@ export async function run(
   return result.stdout;
 }
 
-export async function runShell(
-  runner: NodeRunner,
-  script: string,
-  options?: ExecOptions,
-): Promise<string> {
-  return run(runner, ['bash', '-ec', script], options);
-}
-
 /** Writes a file inside the node with the given mode; parent dirs are created 0700 when private. */
 export async function writeNodeFile(
   runner: NodeRunner,

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RuntimeError } from '../../core/errors.js';
 import { waitFor } from '../../core/wait.js';
@@ -208,7 +207,3 @@ export const joinWorkersAction: Action<LabContext> = {
     await Promise.all(workers(ctx.topology).map((w) => joinNode(ctx, w)));
   },
 };
-
-export async function readKubeconfig(stateDir: string): Promise<string> {
-  return readFile(kubeconfigPath(stateDir), 'utf8');
-}

@@ -1,4 +1,5 @@
 import type { Role as NodeRole } from '../../core/topology.js';
+import { CONTROL_PLANE_COMMANDS } from '../versions.js';
 
 /**
  * What one node says about itself, read in one `docker exec` (or SSH) per node: which of the
@@ -13,11 +14,7 @@ import type { Role as NodeRole } from '../../core/topology.js';
 export const NODE_SERVICES = ['containerd', 'kubelet'] as const;
 export const MASTER_SERVICES = ['etcd', 'keepalived'] as const;
 /** Static pods every master runs (kubeadm's manifests). */
-export const MASTER_STATIC_PODS = [
-  'kube-apiserver',
-  'kube-controller-manager',
-  'kube-scheduler',
-] as const;
+export const MASTER_STATIC_PODS = CONTROL_PLANE_COMMANDS;
 
 /** Where keepalived's notify script writes the instance's state on every transition. */
 export const VRRP_STATE_FILE = '/run/ha-lab/vrrp-state';
