@@ -9,36 +9,15 @@ import { pingEngine } from '../runtime/docker-client.js';
 import { watchContainerEvents } from '../runtime/engine-events.js';
 import { inspectContainer } from '../runtime/node-containers.js';
 import { type Undo, injectFault } from './faults/inject.js';
-import type { HistoryEntry } from './history.js';
+import type { ContainersSnapshot, LiveEvent, LiveRequest } from './live-events.js';
 import { startProbes, type RunningProbes } from './probes/probe-set.js';
-import { runScenarioSession } from './scenario-session.js';
+import { OwnedScenario } from './owned-scenario.js';
 import { listBuiltinScenarios, resolveScenario } from './scenario/index.js';
-
-/** Container and systemd state of every node, for the dashboard's grid. */
-export interface ContainersSnapshot {
-  type: 'containers';
-  at: number;
-  nodes: {
-    name: string;
-    role: 'master' | 'worker';
-    ip: string;
-    container: 'running' | 'paused' | 'exited' | 'missing';
-    systemd: string;
-  }[];
-}
-
-export type LiveEvent = HistoryEntry | ContainersSnapshot;
 
 type ContainerWatch = Awaited<ReturnType<typeof watchContainerEvents>>;
 
 /** How often the dashboard asks a vanished engine whether it is back. */
 const ENGINE_RETRY_MS = 3000;
-
-export interface LiveRequest {
-  fault: string;
-  target: string;
-  service?: string | undefined;
-}
 
 /**
  * The interactive session behind the TUI: the same probes and faults the scenario runner
@@ -59,6 +38,8 @@ export class LiveSession {
   private scenarioNames: string[] = [];
   private faultSeq = 0;
   private systemd = new Map<string, string>();
+  /** A scenario started from the dashboard: it lives and dies with the dashboard. */
+  private readonly scenario = new OwnedScenario();
   private containers = new Map<string, ContainersSnapshot['nodes'][number]['container']>();
 
   /**
@@ -232,8 +213,9 @@ export class LiveSession {
     return this.scenarioNames;
   }
 
+  /** The dashboard's own faults and those of a scenario it started. */
   activeFaultCount(): number {
-    return this.active.size;
+    return this.active.size + this.scenario.activeFaults;
   }
 
   /** unpause and heal take back the node's pause or partition; everything else is a new fault. */
@@ -270,21 +252,22 @@ export class LiveSession {
     }
   }
 
-  /** A scenario from the TUI: live probes pause so the run's own probes are the only load. */
+  /**
+   * A scenario from the TUI: live probes pause so the run's own probes are the only load. It
+   * belongs to the dashboard: quitting with undo stops it, and its own undo runs before exit.
+   */
   async runScenario(name: string, reportRoot: string): Promise<boolean> {
     const { scenario } = await resolveScenario(name);
     await this.probes?.stop();
     try {
-      const result = await runScenarioSession({
+      return await this.scenario.run({
         lab: this.lab,
         scenario,
         reportDir: join(reportRoot, `${name}-${Date.now()}`),
         repeat: 1,
-        signal: AbortSignal.timeout(60 * 60_000),
         log: (line) => this.emit({ type: 'note', at: Date.now(), message: line.trim() }),
         onEntry: (e) => this.emit(e),
       });
-      return result.passed;
     } finally {
       if (!this.closed) this.startProbes();
     }
@@ -292,6 +275,7 @@ export class LiveSession {
 
   async close(undo: boolean): Promise<void> {
     this.closing.abort();
+    if (undo) await this.scenario.stopAndUndo();
     if (undo) await this.restoreAll();
     if (this.systemdTimer) clearInterval(this.systemdTimer);
     this.stopWatch?.();

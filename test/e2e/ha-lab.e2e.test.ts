@@ -337,12 +337,53 @@ spec:
         `${holder} back and Ready`,
         (s) =>
           /running\s+running/.test(rowOf(s, holder)) &&
-          /Ready/.test(rowOf(s, holder)) &&
+          /Ready(?!\?)/.test(rowOf(s, holder)) &&
           /follower|leader/.test(rowOf(s, holder)),
         120_000,
       );
       await tui.keys('q');
       expect(await tui.exited(10_000)).toBe(true);
+    } finally {
+      await tui.close();
+    }
+  });
+
+  it('quitting the TUI while its scenario has a master killed stops the scenario and undoes its fault', async () => {
+    const tui = await openDashboard(lab);
+    try {
+      await tui.waitFor('the grid', (s) => rowOf(s, 'master-0').includes('running'), 30_000);
+      await tui.keys('c');
+      const picker = await tui.waitFor('the scenario picker', (s) => s.includes('Run which'), 5000);
+      const items = picker.split('\n').filter((l) => /^\s*(›\s)?\s*[a-z0-9-]+\s*$/.test(l));
+      const index = items.findIndex((l) => l.includes('kill-vip-holder'));
+      expect(index, picker).toBeGreaterThanOrEqual(0);
+      for (let i = 0; i < index; i++) await tui.keys('Down');
+      await tui.keys('Enter');
+      // The scenario kills whichever master holds the VIP once its run has settled.
+      const killed = await tui.waitFor(
+        'a master killed by the scenario',
+        (s) => ['master-0', 'master-1', 'master-2'].some((m) => /EXITED|DOWN/.test(rowOf(s, m))),
+        180_000,
+      );
+      const victim = ['master-0', 'master-1', 'master-2'].find((m) =>
+        /EXITED|DOWN/.test(rowOf(killed, m)),
+      )!;
+      await tui.keys('q');
+      await tui.waitFor('the undo question', (s) => /Undo \d+ active fault/.test(s), 5000);
+      await tui.keys('y');
+      expect(await tui.exited(90_000)).toBe(true);
+      expect(await tui.screen()).toMatch(/undid 1 fault/);
+      const { stdout } = await execa('docker', [
+        'inspect',
+        '-f',
+        '{{.State.Running}}',
+        `${lab}-${victim}`,
+      ]);
+      expect(stdout.trim()).toBe('true');
+      const journal = JSON.parse(await readFile(join(stateDir, 'faults.json'), 'utf8')) as {
+        entries: { state: string }[];
+      };
+      expect(journal.entries.filter((e) => e.state !== 'undone')).toEqual([]);
     } finally {
       await tui.close();
     }

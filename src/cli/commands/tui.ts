@@ -8,6 +8,7 @@ import { pingEngine } from '../../runtime/docker-client.js';
 import type { CliContext } from '../cli-context.js';
 import { loadUi } from '../load-ui.js';
 import { nameOption } from '../options.js';
+import { asTyped } from '../prog-name.js';
 
 export async function runTui(labName: string, ctx: CliContext): Promise<void> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
@@ -45,12 +46,19 @@ export async function runTui(labName: string, ctx: CliContext): Promise<void> {
   ctx.signal.removeEventListener('abort', onAbort);
   const pending = session.activeFaultCount();
   await withTimeout('closing the dashboard', 120_000, () => session.close(undoOnQuit));
-  if (pending > 0)
-    ctx.stderr.write(
-      undoOnQuit
-        ? `undid ${pending} fault(s)\n`
-        : `left ${pending} fault(s) applied; \`ha-lab heal --name ${lab.lab}\` undoes them\n`,
-    );
+  const left = session.activeFaultCount();
+  if (pending > 0) ctx.stderr.write(asTyped(quitSummary(pending - left, left, lab.lab)));
+}
+
+/** What quitting did with the faults of the dashboard and of a scenario it started. */
+export function quitSummary(undid: number, left: number, lab: string): string {
+  const parts = [
+    ...(undid > 0 ? [`undid ${undid} fault(s)`] : []),
+    ...(left > 0
+      ? [`left ${left} fault(s) applied; \`ha-lab heal --name ${lab}\` undoes them`]
+      : []),
+  ];
+  return `${parts.join('; ')}\n`;
 }
 
 export function registerTui(program: Command, ctx: CliContext): void {

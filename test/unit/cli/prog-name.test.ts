@@ -23,3 +23,13 @@ describe('commands as the user can run them', () => {
     expect(nextSteps('lab2', 'ha-lab')).toContain('  ha-lab status --name lab2\n');
   });
 });
+
+describe('the quit summary', () => {
+  it('counts every fault it undid and every fault it left', async () => {
+    const { quitSummary } = await import('../../../src/cli/commands/tui.js');
+    expect(quitSummary(2, 0, 'x')).toBe('undid 2 fault(s)\n');
+    expect(quitSummary(1, 1, 'x')).toBe(
+      'undid 1 fault(s); left 1 fault(s) applied; `ha-lab heal --name x` undoes them\n',
+    );
+  });
+});
