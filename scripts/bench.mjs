@@ -106,11 +106,19 @@ function scenario(name, labName, times = 1) {
     runs
       .map((rep) => rep.verdicts.find((v) => v.check === check)?.figures?.[key])
       .filter((v) => typeof v === 'number');
+  const probeCpuPercent = runs
+    .map((rep) => rep.history?.probeCpu?.percentOfCore)
+    .filter((v) => typeof v === 'number');
+  const failed = runs.flatMap((rep) =>
+    rep.verdicts.filter((v) => !v.passed).map((v) => `${v.check}: ${v.summary}`),
+  );
   return {
     exit: r.status,
     passed: runs.filter((x) => x.passed).length,
     runs: runs.length,
     figure,
+    probeCpuPercent,
+    failed,
     dir,
   };
 }
@@ -277,6 +285,9 @@ async function main() {
       vipFailoverMs: stats(km.figure('vipFailover', 'failoverMs')),
       rejoinMs: stats(km.figure('rejoin', 'rejoinMs')),
       lostWrites: km.figure('noLostWrites', 'lostWrites').reduce((a, b) => a + b, 0),
+      indeterminateWrites: stats(km.figure('noLostWrites', 'unknownWrites')),
+      runnerCpuPercentOfCore: stats(km.probeCpuPercent),
+      failedChecks: km.failed,
       reports: km.dir,
     };
     const kl = scenario('kill-etcd-leader', lab);
@@ -308,6 +319,8 @@ async function main() {
         passed: `${fast.passed}/${fast.runs}`,
         apiUnavailableMs: stats(fast.figure('apiUnavailable', 'unavailableMs')),
         vipFailoverMs: stats(fast.figure('vipFailover', 'failoverMs')),
+        rejoinMs: stats(fast.figure('rejoin', 'rejoinMs')),
+        failedChecks: fast.failed,
       };
     }
   } finally {
