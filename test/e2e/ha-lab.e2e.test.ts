@@ -56,6 +56,21 @@ function tlsGet(
   });
 }
 
+/** The node a fault hit runs again, and the fault journal holds nothing left to undo. */
+async function expectUndone(node: string): Promise<void> {
+  const { stdout } = await execa('docker', [
+    'inspect',
+    '-f',
+    '{{.State.Running}}',
+    `${lab}-${node}`,
+  ]);
+  expect(stdout.trim()).toBe('true');
+  const journal = JSON.parse(await readFile(join(stateDir, 'faults.json'), 'utf8')) as {
+    entries: { state: string }[];
+  };
+  expect(journal.entries.filter((e) => e.state !== 'undone')).toEqual([]);
+}
+
 describe('a full HA lab brought up by `ha-lab up`', () => {
   beforeAll(async () => {
     const up = await haLab(['up', '--name', lab, '--no-tui'], { timeoutMs: 1_200_000 });
@@ -294,17 +309,7 @@ spec:
     };
     expect(report.interrupted).toBe(true);
     expect(report.passed).toBe(false);
-    const { stdout } = await execa('docker', [
-      'inspect',
-      '-f',
-      '{{.State.Running}}',
-      `${lab}-${killedNode}`,
-    ]);
-    expect(stdout.trim()).toBe('true');
-    const journal = JSON.parse(await readFile(join(stateDir, 'faults.json'), 'utf8')) as {
-      entries: { state: string }[];
-    };
-    expect(journal.entries.filter((e) => e.state !== 'undone')).toEqual([]);
+    await expectUndone(killedNode);
   });
 
   it('shows a kill from the TUI live: the holder down and the VIP on another master, then the restore', async () => {
@@ -373,17 +378,7 @@ spec:
       await tui.keys('y');
       expect(await tui.exited(90_000)).toBe(true);
       expect(await tui.screen()).toMatch(/undid 1 fault/);
-      const { stdout } = await execa('docker', [
-        'inspect',
-        '-f',
-        '{{.State.Running}}',
-        `${lab}-${victim}`,
-      ]);
-      expect(stdout.trim()).toBe('true');
-      const journal = JSON.parse(await readFile(join(stateDir, 'faults.json'), 'utf8')) as {
-        entries: { state: string }[];
-      };
-      expect(journal.entries.filter((e) => e.state !== 'undone')).toEqual([]);
+      await expectUndone(victim);
     } finally {
       await tui.close();
     }
