@@ -108,10 +108,13 @@ export function checkEtcdQuorum(
   );
 }
 
-/** A majority of the cluster names one leader in the newest term it reports. */
+/**
+ * A majority of the cluster names one leader in the newest term it reports, and that leader
+ * answers: followers keep naming a dead leader until their election timeout fires.
+ */
 function agreedLeader(sample: EtcdSample, masters: string[]): boolean {
   const leader = leaderOf(sample);
-  if (!leader) return false;
+  if (!leader || !sample.members.some((m) => m.member === leader && m.healthy)) return false;
   const followers = sample.members.filter((m) => m.healthy && m.leader === leader).length;
   return followers >= majority(clusterSize(sample, masters));
 }

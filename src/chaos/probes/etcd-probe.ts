@@ -5,6 +5,8 @@ import { type ProbeContext, everyInterval, memberInterval } from './probe-contex
 
 /** A member that has not answered within this long is down, not merely slow (a busy host). */
 const MEMBER_TIMEOUT_MS = 2500;
+/** A linearizable read takes milliseconds: none begun and answered within this is a stall. */
+const LINEARIZABLE_FRESH_MS = 1000;
 
 /**
  * Each member's view: answered status (healthy), leader, raft term and index, DB size.
@@ -32,10 +34,7 @@ export function etcdProbe(ctx: ProbeContext): Promise<void>[] {
     everyInterval(ctx, memberInterval(ctx.options), async () => {
       if (names.size < group.length) await refreshNames();
       try {
-        const [s, linearizable] = await Promise.all([
-          etcdStatus(m.ip, ctx.lab.etcdProbe, MEMBER_TIMEOUT_MS),
-          etcdLinearizableRead(m.ip, ctx.lab.etcdProbe, MEMBER_TIMEOUT_MS).catch(() => false),
-        ]);
+        const s = await etcdStatus(m.ip, ctx.lab.etcdProbe, MEMBER_TIMEOUT_MS);
         const leader = s.leaderId && s.leaderId !== '0' ? names.get(s.leaderId) : undefined;
         latest.set(m.name, {
           member: m.name,
@@ -44,20 +43,34 @@ export function etcdProbe(ctx: ProbeContext): Promise<void>[] {
           raftTerm: s.raftTerm,
           raftIndex: s.raftIndex,
           dbSizeBytes: s.dbSize,
-          linearizable,
         });
       } catch {
         latest.set(m.name, { member: m.name, healthy: false });
       }
     }),
   );
+  // When each member last served a linearizable read, by when that read began: a read that
+  // hangs (no leader) leaves it ageing, where "the last answer was ok" would stay true.
+  const linearizableAt = new Map<string, number>();
+  const linearizable = group.map((m) =>
+    everyInterval(ctx, memberInterval(ctx.options), async () => {
+      const began = Date.now();
+      if (await etcdLinearizableRead(m.ip, ctx.lab.etcdProbe, MEMBER_TIMEOUT_MS).catch(() => false))
+        linearizableAt.set(m.name, began);
+    }),
+  );
   const sampler = everyInterval(ctx, memberInterval(ctx.options), async () => {
     if (latest.size < group.length) return;
+    const at = Date.now();
     ctx.emit({
       type: 'etcd',
-      at: Date.now(),
-      members: group.map((m) => latest.get(m.name) ?? { member: m.name, healthy: false }),
+      at,
+      members: group.map((m) => {
+        const member = latest.get(m.name) ?? { member: m.name, healthy: false };
+        const fresh = at - (linearizableAt.get(m.name) ?? 0) <= LINEARIZABLE_FRESH_MS;
+        return { ...member, linearizable: member.healthy && fresh };
+      }),
     });
   });
-  return [...perMember, sampler];
+  return [...perMember, ...linearizable, sampler];
 }

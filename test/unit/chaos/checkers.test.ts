@@ -316,6 +316,51 @@ describe('etcdQuorum', () => {
   });
 });
 
+describe('etcdQuorum: leader and linearizable reads', () => {
+  const all = (leader: string, term = 2) =>
+    ['master-0', 'master-1', 'master-2'].map((m) => ({
+      ...up(m, leader, term),
+      linearizable: true,
+    }));
+  const survivors = (leader: string, term: number, linearizable: boolean) =>
+    ['master-0', 'master-2'].map((m) => ({ ...up(m, leader, term), linearizable }));
+
+  it('counts followers still naming a dead leader as no leader', () => {
+    const h = history([
+      etcd(0, all('master-1')),
+      etcd(1, [...survivors('master-1', 2, false), down('master-1')]),
+      etcd(5, [...survivors('master-0', 3, true), down('master-1')]),
+      etcd(10, [...survivors('master-0', 3, true), down('master-1')]),
+    ]);
+    const v = checkEtcdQuorum(h, 'kept', ctx(h));
+    expect(v.passed).toBe(false);
+    expect(v.figures).toMatchObject({ leaderlessMs: 4000 });
+    expect(checkEtcdQuorum(h, 'kept', ctx(h), 5000).passed).toBe(true);
+  });
+
+  it('fails when a majority answers but no linearizable read succeeds for longer than the limit', () => {
+    const stalled = ['master-0', 'master-1', 'master-2'].map((m) => ({
+      ...up(m, 'master-1'),
+      linearizable: false,
+    }));
+    const h = history([etcd(0, all('master-1')), etcd(1, stalled), etcd(6, all('master-1'))]);
+    expect(checkEtcdQuorum(h, 'kept', ctx(h)).summary).toContain('no linearizable read');
+  });
+
+  it('passes a short election and a short read stall', () => {
+    const h = history([
+      etcd(0, all('master-1')),
+      etcd(1, [...survivors('master-1', 2, false), down('master-1')]),
+      etcd(2.5, [...survivors('master-0', 3, true), down('master-1')]),
+      etcd(10, all('master-0', 3)),
+    ]);
+    expect(checkEtcdQuorum(h, 'kept', ctx(h))).toMatchObject({
+      passed: true,
+      figures: { leaderlessMs: 1500, linearizableGapMs: 1500 },
+    });
+  });
+});
+
 describe('leaderElection', () => {
   it('measures until the survivors agree on a different leader', () => {
     const h = history([
