@@ -117,10 +117,14 @@ describe('apiProbe', () => {
         .filter((e) => e.type === 'api' && e.target === 'vip')
         .sort((a, b) => a.at - b.at);
       // A serial probe would get 3-4 answers of 300 ms in a second; overlapping ones start ~20.
-      expect(vip.length).toBeGreaterThanOrEqual(15);
+      expect(vip.length).toBeGreaterThanOrEqual(12);
       expect(vip.every((e) => e.type === 'api' && e.ok)).toBe(true);
-      const gaps = vip.slice(1).map((e, i) => e.at - vip[i]!.at);
-      expect(Math.max(...gaps)).toBeLessThan(120);
+      const gaps = vip
+        .slice(1)
+        .map((e, i) => e.at - vip[i]!.at)
+        .sort((a, b) => a - b);
+      // Requests start 50 ms apart (a busy host may delay one, never the rhythm).
+      expect(gaps[Math.floor(gaps.length / 2)]).toBeLessThanOrEqual(70);
     } finally {
       vipDelayMs = 0;
     }
