@@ -53,7 +53,8 @@ export async function openDashboard(lab: string) {
   };
 }
 
-/** The grid row of a node on a captured screen. */
+/** The grid row of a node on a captured screen (not the header, which names the VIP holder). */
 export function rowOf(screen: string, node: string): string {
-  return screen.split('\n').find((l) => l.includes(` ${node} `)) ?? '';
+  const row = new RegExp(`\\s${node}\\s+(master|worker)\\s`);
+  return screen.split('\n').find((l) => row.test(l)) ?? '';
 }
