@@ -33,6 +33,8 @@ export interface Keypress {
 export interface KeyContext {
   selected: NodeRow | undefined;
   activeFaults: readonly ActiveFault[];
+  /** The scenario the dashboard is running, if any. */
+  scenario?: string | undefined;
   /** Called only when the picker opens, so new scenario files show up without a restart. */
   listScenarios: () => string[];
 }
@@ -113,11 +115,13 @@ function idleKey(press: Keypress, ctx: KeyContext): KeyResult {
 
 function quitKey(ctx: KeyContext): KeyResult {
   const count = ctx.activeFaults.length;
-  if (count === 0) return { mode: IDLE, command: { kind: 'quit', undo: false } };
+  if (count === 0 && !ctx.scenario) return { mode: IDLE, command: { kind: 'quit', undo: false } };
   const noun = count === 1 ? 'fault' : 'faults';
-  return {
-    mode: { kind: 'quit', question: `Undo ${count} active ${noun} before quitting? [Y/n/esc]` },
-  };
+  // A running scenario may be between faults, or about to record one: always offer to stop it.
+  const question = ctx.scenario
+    ? `Stop scenario ${ctx.scenario} and undo ${count} active ${noun} before quitting? [Y/n/esc]`
+    : `Undo ${count} active ${noun} before quitting? [Y/n/esc]`;
+  return { mode: { kind: 'quit', question } };
 }
 
 function nodeKey(input: string, ctx: KeyContext): KeyResult {

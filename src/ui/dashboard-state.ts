@@ -73,6 +73,7 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
     lastFaultAt: undefined,
     activeFaults: [],
     notice: undefined,
+    scenario: undefined,
   };
 }
 
@@ -107,6 +108,10 @@ export function reduceDashboard(state: DashboardState, event: DashboardEvent): D
         notice: { kind: 'pending', text: `${what} ${event.target}…`, at: event.at },
       });
     }
+    case 'scenario-started':
+      return advance(state, event.at, { scenario: event.name });
+    case 'scenario-ended':
+      return advance(state, event.at, { scenario: undefined });
     case 'fault-settled':
       return state.notice?.kind === 'pending'
         ? advance(state, event.at, { notice: undefined })

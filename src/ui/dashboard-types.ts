@@ -28,6 +28,9 @@ export type UiEvent =
   /** The request's promise resolved; its effects arrive as FaultRecords. */
   | { type: 'fault-settled'; at: number }
   | { type: 'fault-failed'; at: number; message: string }
+  /** A scenario the dashboard started is running (until it ends, however it ends). */
+  | { type: 'scenario-started'; at: number; name: string }
+  | { type: 'scenario-ended'; at: number }
   | { type: 'tick'; at: number };
 
 export type DashboardEvent = HistoryEntry | ContainersEvent | UiEvent;
@@ -150,6 +153,8 @@ export interface DashboardState {
   lastFaultAt: number | undefined;
   activeFaults: ActiveFault[];
   notice: Notice | undefined;
+  /** The scenario the dashboard is running, if any: quitting must offer to stop it. */
+  scenario: string | undefined;
 }
 
 export interface NodeSeed {

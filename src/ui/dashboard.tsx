@@ -75,7 +75,13 @@ export function Dashboard({
           return;
         case 'run-scenario':
           send({ type: 'fault-requested', at: now(), fault: 'scenario', target: command.name });
-          settle(ctl.runScenario(command.name), `scenario ${command.name}`);
+          send({ type: 'scenario-started', at: now(), name: command.name });
+          settle(
+            ctl
+              .runScenario(command.name)
+              .finally(() => send({ type: 'scenario-ended', at: now() })),
+            `scenario ${command.name}`,
+          );
           return;
       }
       function settle(work: Promise<void>, label: string): void {
@@ -105,6 +111,7 @@ export function Dashboard({
         {
           selected: selectedNode(current.state),
           activeFaults: current.state.activeFaults,
+          scenario: current.state.scenario,
           listScenarios: () => current.controller.listScenarios(),
         },
       );

@@ -377,8 +377,13 @@ spec:
       const victim = ['master-0', 'master-1', 'master-2'].find((m) =>
         /EXITED|DOWN/.test(rowOf(killed, m)),
       )!;
+      await tui.waitFor('the fault in the header', (s) => /1 active fault/.test(s), 10_000);
       await tui.keys('q');
-      await tui.waitFor('the undo question', (s) => /Undo \d+ active fault/.test(s), 5000);
+      await tui.waitFor(
+        'the stop-and-undo question',
+        (s) => /Stop scenario kill-vip-holder and undo 1 active fault/.test(s),
+        5000,
+      );
       await tui.keys('y');
       expect(await tui.exited(90_000)).toBe(true);
       expect(await tui.screen()).toMatch(/undid 1 fault/);

@@ -116,6 +116,18 @@ describe('reduceKey', () => {
     expect(reduceKey(asked.mode, { input: '', escape: true }, ctx())).toEqual({ mode: IDLE });
   });
 
+  it('always asks while a scenario it started runs, even before the scenario applied a fault', () => {
+    const asked = reduceKey(IDLE, { input: 'q' }, ctx({ scenario: 'kill-master0' }));
+    expect(asked.mode).toEqual({
+      kind: 'quit',
+      question: 'Stop scenario kill-master0 and undo 0 active faults before quitting? [Y/n/esc]',
+    });
+    expect(reduceKey(asked.mode, { input: 'y' }, ctx()).command).toEqual({
+      kind: 'quit',
+      undo: true,
+    });
+  });
+
   it('treats Ctrl-C like q, and a second Ctrl-C as "undo and quit"', () => {
     const asked = reduceKey(IDLE, { input: 'c', ctrl: true }, ctx({ activeFaults: [partition] }));
     expect(asked.mode.kind).toBe('quit');

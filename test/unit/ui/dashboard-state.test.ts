@@ -252,3 +252,15 @@ describe.each(loadFixtures())('replaying fixture $name', (fixture) => {
     }
   });
 });
+
+describe('a scenario started from the dashboard', () => {
+  it('is remembered from its start to its end', async () => {
+    const { createDashboardState, reduceDashboard } =
+      await import('../../../src/ui/dashboard-state.js');
+    let state = createDashboardState({ labName: 'x', now: 0 });
+    state = reduceDashboard(state, { type: 'scenario-started', at: 1, name: 'kill-master0' });
+    expect(state.scenario).toBe('kill-master0');
+    state = reduceDashboard(state, { type: 'scenario-ended', at: 2 });
+    expect(state.scenario).toBeUndefined();
+  });
+});
