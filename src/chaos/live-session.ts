@@ -186,8 +186,19 @@ export class LiveSession {
     );
   }
 
+  /**
+   * Nothing reaches the view once the session closes (it is unmounted), and a listener that
+   * throws never reaches the caller: a fault's undo reports through here.
+   */
   private emit(e: LiveEvent): void {
-    for (const l of this.listeners) l(e);
+    if (this.closed) return;
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // the view's problem, not the fault's
+      }
+    }
   }
 
   private emitContainers(): void {

@@ -27,6 +27,14 @@ export async function injectFault(
   onRecord: (record: FaultRecord) => void,
 ): Promise<Undo> {
   const kind = faultKind(request.fault);
+  // Whoever watches (a report, a dashboard being closed) must never break an apply or an undo.
+  const report = (record: FaultRecord) => {
+    try {
+      onRecord(record);
+    } catch {
+      // the record is lost to that watcher; the journal below still has the truth
+    }
+  };
   const key = { id: request.id, runId: request.runId, node: request.node };
   const spec = { fault: request.fault, node: request.node, service: request.service };
   await recordApplying(lab.stateDir, {
@@ -46,7 +54,7 @@ export async function injectFault(
   // The fault's time is when it was issued: a SIGKILL takes effect before the call returns.
   const issuedAt = Date.now();
   await kind.apply(lab, spec);
-  onRecord({ ...base, at: issuedAt, phase: 'applied' });
+  report({ ...base, at: issuedAt, phase: 'applied' });
   await markEntry(lab.stateDir, key, 'applied');
   let undone: Promise<void> | undefined;
   return () => {
@@ -56,11 +64,11 @@ export async function injectFault(
         await withTimeout(`undo of ${request.fault} on ${target}`, UNDO_TIME_LIMIT_MS, () =>
           kind.undo(lab, spec),
         );
-        onRecord({ ...base, at: Date.now(), issuedAt: undoIssuedAt, phase: 'undone' });
+        report({ ...base, at: Date.now(), issuedAt: undoIssuedAt, phase: 'undone' });
         await markEntry(lab.stateDir, key, 'undone');
       } catch (error) {
         const message = (error as Error).message.split('\n')[0] ?? 'undo failed';
-        onRecord({ ...base, at: Date.now(), phase: 'undo-failed', message });
+        report({ ...base, at: Date.now(), phase: 'undo-failed', message });
         await markEntry(lab.stateDir, key, 'undo-failed', message);
         undone = undefined;
         throw error;
