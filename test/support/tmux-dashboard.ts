@@ -22,8 +22,9 @@ export async function openDashboard(lab: string) {
   );
   if (opened.exitCode !== 0) throw new Error(`tmux did not start: ${opened.stderr}`);
   const screen = async () => (await tmux('capture-pane', '-p', '-t', 'tui')).stdout;
-  const paneCommand = async () =>
-    (await tmux('display-message', '-p', '-t', 'tui', '#{pane_current_command}')).stdout.trim();
+  const running = async () =>
+    (await execa('pgrep', ['-f', `dist/cli/main.js tui --name ${lab}$`], { reject: false }))
+      .exitCode === 0;
   return {
     screen,
     async keys(...keys: string[]): Promise<void> {
@@ -40,12 +41,14 @@ export async function openDashboard(lab: string) {
       }
       throw new Error(`screen never showed ${what}:\n${last}`);
     },
-    /** True once the dashboard process has exited (within `ms`). */
+    /**
+     * True once the dashboard process has exited (within `ms`). Asked of the process table:
+     * the pane's current command names whichever child the dashboard runs at that moment.
+     */
     async exited(ms: number): Promise<boolean> {
       const end = Date.now() + ms;
-      while ((await paneCommand()) === 'node' && Date.now() < end)
-        await new Promise((r) => setTimeout(r, 200));
-      return (await paneCommand()) !== 'node';
+      while ((await running()) && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+      return !(await running());
     },
     async close(): Promise<void> {
       await tmux('kill-server');
