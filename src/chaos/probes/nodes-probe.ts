@@ -1,8 +1,6 @@
 import { apiGet, readinessOf } from '../../lab/clients/api-client.js';
-import { leaseRenewals } from '../../lab/evidence/lab-evidence.js';
+import { NODE_LEASES_PATH, leaseRenewals } from '../../lab/evidence/lab-evidence.js';
 import { type ProbeContext, everyInterval } from './probe-context.js';
-
-const LEASES = '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases';
 
 /**
  * Kubernetes node readiness through the VIP, once a second (kubelet reports every 10 s
@@ -14,7 +12,7 @@ export function nodesProbe(ctx: ProbeContext): Promise<void> {
     const at = Date.now();
     const [nodes, leases] = await Promise.all([
       apiGet(ctx.lab.apiUrl, '/api/v1/nodes', ctx.lab.admin, 2000),
-      apiGet(ctx.lab.apiUrl, LEASES, ctx.lab.admin, 2000).catch(() => undefined),
+      apiGet(ctx.lab.apiUrl, NODE_LEASES_PATH, ctx.lab.admin, 2000).catch(() => undefined),
     ]);
     if (nodes.status !== 200) return;
     ctx.emit({

@@ -48,6 +48,9 @@ interface LeaseList {
   items: { metadata: { name: string }; spec: { renewTime?: string } }[];
 }
 
+/** Where every kubelet's lease lives in the API. */
+export const NODE_LEASES_PATH = '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases';
+
 /** renewTime is a MicroTime ("...T16:40:00.123456Z"); Date.parse keeps the milliseconds. */
 export function leaseRenewals(leaseListJson: string): Record<string, number | null> {
   const list = JSON.parse(leaseListJson) as LeaseList;
@@ -94,12 +97,7 @@ async function nodeFacts(access: EvidenceAccess, signal?: AbortSignal): Promise<
 }
 
 async function leases(access: EvidenceAccess): Promise<Record<string, number | null>> {
-  const known = await apiGet(
-    access.apiUrl,
-    '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases',
-    access.admin,
-    REQUEST_TIMEOUT_MS,
-  )
+  const known = await apiGet(access.apiUrl, NODE_LEASES_PATH, access.admin, REQUEST_TIMEOUT_MS)
     .then((r) => (r.status === 200 ? leaseRenewals(r.body) : {}))
     .catch(() => ({}) as Record<string, number | null>);
   return Object.fromEntries(access.topology.nodes.map((n) => [n.name, known[n.name] ?? null]));
