@@ -1,5 +1,5 @@
 import { LABEL_LAB, LABEL_MANAGED } from '../core/topology.js';
-import { watchContainerEvents } from '../runtime/engine-events.js';
+import type { Provider } from '../runtime/provider.js';
 
 export interface EngineLossWatch {
   /** Aborts, with what to do as its reason, when the engine's event stream ends while open. */
@@ -17,10 +17,10 @@ function engineLostMessage(lab: string): string {
  * still listen means the engine stopped or restarted, and the lab's nodes with it. Watching
  * it lets a run stop at once with the real cause, instead of failing checks one by one.
  */
-export async function watchEngineLoss(lab: string): Promise<EngineLossWatch> {
+export async function watchEngineLoss(provider: Provider, lab: string): Promise<EngineLossWatch> {
   const controller = new AbortController();
   let closed = false;
-  const watcher = await watchContainerEvents(
+  const watcher = await provider.watchEvents(
     { [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab },
     () => undefined,
   );

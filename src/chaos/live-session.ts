@@ -5,16 +5,14 @@ import type { OpenLab } from '../lab/open-lab.js';
 import { LABEL_LAB, LABEL_MANAGED, LABEL_NODE, containerName } from '../core/topology.js';
 import { closeConnections } from '../lab/clients/tls-request.js';
 import { RuntimeError } from '../core/errors.js';
-import { pingEngine } from '../runtime/docker-client.js';
-import { watchContainerEvents } from '../runtime/engine-events.js';
-import { inspectContainer } from '../runtime/node-containers.js';
+import type { EventWatch } from '../runtime/provider.js';
 import { type Undo, injectFault } from './faults/inject.js';
 import type { ContainersSnapshot, LiveEvent, LiveRequest } from './live-events.js';
 import { startProbes, type RunningProbes } from './probes/probe-set.js';
 import { OwnedScenario } from './owned-scenario.js';
 import { listBuiltinScenarios, resolveScenario } from './scenario/index.js';
 
-type ContainerWatch = Awaited<ReturnType<typeof watchContainerEvents>>;
+type ContainerWatch = EventWatch;
 
 /** How often the dashboard asks a vanished engine whether it is back. */
 const ENGINE_RETRY_MS = 3000;
@@ -85,42 +83,39 @@ export class LiveSession {
   /** Every node's container state, read afresh (at start and after the engine returns). */
   private async readContainers(): Promise<void> {
     for (const node of this.lab.topology.nodes) {
-      const info = await inspectContainer(containerName(this.lab.lab, node.name)).catch(
-        (error: unknown) => {
+      const info = await this.lab.provider
+        .inspectMachine(containerName(this.lab.lab, node.name))
+        .catch((error: unknown) => {
           // A lost engine says nothing about the container: keep what was last seen.
           if (error instanceof RuntimeError) throw error;
           return undefined;
-        },
-      );
+        });
       this.containers.set(
         node.name,
-        !info
-          ? 'missing'
-          : info.State.Paused
-            ? 'paused'
-            : info.State.Running
-              ? 'running'
-              : 'exited',
+        !info ? 'missing' : info.paused ? 'paused' : info.running ? 'running' : 'exited',
       );
     }
   }
 
   private watchContainers(): Promise<ContainerWatch> {
-    return watchContainerEvents({ [LABEL_MANAGED]: 'true', [LABEL_LAB]: this.lab.lab }, (e) => {
-      const node = e.labels[LABEL_NODE];
-      if (!node) return;
-      const next =
-        e.action === 'pause'
-          ? 'paused'
-          : e.action === 'unpause' || e.action === 'start'
-            ? 'running'
-            : e.action === 'die'
-              ? 'exited'
-              : undefined;
-      if (!next) return;
-      this.containers.set(node, next);
-      this.emitContainers();
-    });
+    return this.lab.provider.watchEvents(
+      { [LABEL_MANAGED]: 'true', [LABEL_LAB]: this.lab.lab },
+      (e) => {
+        const node = e.labels[LABEL_NODE];
+        if (!node) return;
+        const next =
+          e.action === 'pause'
+            ? 'paused'
+            : e.action === 'unpause' || e.action === 'start'
+              ? 'running'
+              : e.action === 'die'
+                ? 'exited'
+                : undefined;
+        if (!next) return;
+        this.containers.set(node, next);
+        this.emitContainers();
+      },
+    );
   }
 
   /**
@@ -152,7 +147,7 @@ export class LiveSession {
       );
       if (this.closed) return undefined;
       try {
-        await pingEngine(ENGINE_RETRY_MS);
+        await this.lab.provider.ping(ENGINE_RETRY_MS);
         await this.readContainers();
         const watcher = await this.watchContainers();
         // close() may have run while the stream was opening: it must not outlive the session.

@@ -86,7 +86,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       },
     );
   // An engine restart ends the run at once, with the real cause as its error.
-  const engine = await watchEngineLoss(lab.lab);
+  const engine = await watchEngineLoss(lab.provider, lab.lab);
   const stepSignal = AbortSignal.any([signal, engine.signal]);
   let holdersBeforeRestore: string[] | undefined;
   let error: string | undefined;

@@ -1,7 +1,15 @@
+import type { Provider } from '../runtime/provider.js';
+
 /** What commands share: the abort signal (Ctrl-C) and where commander's own errors go. */
 export interface CliContext {
   signal: AbortSignal;
   usageErrors: string[];
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
+  /**
+   * The command's one provider, made on first use (so `--help` and usage errors never touch
+   * the engine). `reach()` also pings it, so an absent engine is one clear line before work.
+   */
+  provider(): Provider;
+  reach(): Promise<Provider>;
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { ExitCode, asHaLabError } from '../core/errors.js';
+import { DockerProvider } from '../runtime/docker-provider.js';
+import type { Provider } from '../runtime/provider.js';
 import type { CliContext } from './cli-context.js';
 import { asTyped } from './prog-name.js';
 import { buildProgram } from './program.js';
@@ -13,11 +15,19 @@ import { installSignalHandlers } from './signals.js';
  */
 async function main(argv: string[]): Promise<number> {
   const controller = installSignalHandlers();
+  // The Docker engine today: one provider per command, handed down to everything below.
+  let provider: Provider | undefined;
   const ctx: CliContext = {
     signal: controller.signal,
     usageErrors: [],
     stdout: process.stdout,
     stderr: process.stderr,
+    provider: () => (provider ??= new DockerProvider()),
+    reach: async () => {
+      const reached = ctx.provider();
+      await reached.ping();
+      return reached;
+    },
   };
   const program = buildProgram(ctx);
   const debug = argv.includes('--debug');

@@ -1,10 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pingEngine } from '../runtime/docker-client.js';
-import { cgroupMode, engineInfo, freeDiskBytes, privilegedWorks } from '../runtime/engine-info.js';
-import { imageId } from '../runtime/image-builder.js';
-import { listNetworks } from '../runtime/networks.js';
-import { internalNetworkHasDefaultRoute } from '../runtime/route-probe.js';
+import { cgroupMode, freeDiskBytes } from '../runtime/host-facts.js';
+import type { Provider } from '../runtime/provider.js';
 import { BASE_IMAGE } from './artifacts/ensure-artifacts.js';
 import { availableMemoryBytes } from './preflight.js';
 import { pickFreeSubnet } from './subnets.js';
@@ -41,19 +38,20 @@ async function cached(root: string, component: string, version: string): Promise
 }
 
 export async function doctorReport(
+  provider: Provider,
   cacheRoot: string,
   requestedVersion?: string,
 ): Promise<DoctorReport> {
   const version = resolveKubernetesVersion(requestedVersion);
-  await pingEngine();
-  const info = await engineInfo();
+  await provider.ping();
+  const info = await provider.engineInfo();
   const mode = cgroupMode(info);
-  const baseImage = await imageId(BASE_IMAGE);
-  const privilege = baseImage ? await privilegedWorks(BASE_IMAGE) : undefined;
+  const baseImage = await provider.images.id(BASE_IMAGE);
+  const privilege = baseImage ? await provider.privilegedWorks(BASE_IMAGE) : undefined;
   let route: boolean | null = null;
   if (baseImage) {
-    const subnet = pickFreeSubnet((await listNetworks()).flatMap((n) => n.subnets));
-    route = await internalNetworkHasDefaultRoute(
+    const subnet = pickFreeSubnet((await provider.listNetworks()).flatMap((n) => n.subnets));
+    route = await provider.internalNetworkHasDefaultRoute(
       BASE_IMAGE,
       { [LABEL_MANAGED]: 'true', 'io.ha-lab.probe': 'route' },
       subnet,

@@ -1,16 +1,20 @@
-import { pingEngine } from '../runtime/docker-client.js';
+import type { Provider } from '../runtime/provider.js';
 import { lockLab } from './lab-lock.js';
 import { removeLabState } from './lab-state.js';
 import { type TeardownResult, removeLabResources } from './teardown.js';
 import { validateLabName } from '../core/topology.js';
 
 /** Removes everything with the lab's label and its state; a lab that does not exist is fine. */
-export async function down(labName: string, options: { purge: boolean }): Promise<TeardownResult> {
+export async function down(
+  provider: Provider,
+  labName: string,
+  options: { purge: boolean },
+): Promise<TeardownResult> {
   const lab = validateLabName(labName);
-  await pingEngine();
+  await provider.ping();
   const unlock = await lockLab(lab, 'down');
   try {
-    const result = await removeLabResources(lab);
+    const result = await removeLabResources(provider, lab);
     await removeLabState(lab, { keepBundles: !options.purge });
     return result;
   } finally {

@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { redactSecrets } from '../provision/redact.js';
-import { inspectContainer } from '../runtime/node-containers.js';
 import type { NodeRunner } from '../runtime/node-runner.js';
 import type { LabContext } from './lab-context.js';
 import { writePrivateFile } from './lab-state.js';
@@ -34,7 +33,7 @@ async function journal(runner: NodeRunner): Promise<string> {
  * Returns the bundle directory.
  */
 export async function saveFailureBundle(
-  ctx: Pick<LabContext, 'lab' | 'topology' | 'runners' | 'stateDir'>,
+  ctx: Pick<LabContext, 'lab' | 'topology' | 'provider' | 'runners' | 'stateDir'>,
   error: unknown,
   label = 'up',
   targetDir?: string,
@@ -46,14 +45,14 @@ export async function saveFailureBundle(
   await Promise.all(
     ctx.topology.nodes.map(async (node) => {
       const runner = ctx.runners[node.name];
-      const inspect = await inspectContainer(containerName(ctx.lab, node.name)).catch(
-        () => undefined,
-      );
+      const inspect = await ctx.provider
+        .inspectMachine(containerName(ctx.lab, node.name))
+        .catch(() => undefined);
       await writePrivateFile(
         join(dir, `${node.name}.inspect.json`),
-        redactSecrets(JSON.stringify(inspect ?? null, null, 2)),
+        redactSecrets(JSON.stringify(inspect?.details ?? null, null, 2)),
       );
-      if (runner && inspect?.State.Running) {
+      if (runner && inspect?.running) {
         await writePrivateFile(
           join(dir, `${node.name}.journal.txt`),
           redactSecrets(await journal(runner)),

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rewriteKubeconfigServer } from '../provision/kubeconfig.js';
-import { ensureForwarder } from '../runtime/forwarder.js';
 import { kubeconfigPath } from './actions/kubeadm-actions.js';
 import { updateLabState, writePrivateFile } from './lab-state.js';
 import type { OpenLab } from './open-lab.js';
@@ -17,7 +16,7 @@ export function forwarderKubeconfigPath(stateDir: string): string {
  * ordinary network, and it publishes on loopback only.
  */
 export async function enableForwarder(lab: OpenLab): Promise<{ port: number; kubeconfig: string }> {
-  const port = await ensureForwarder({
+  const port = await lab.provider.ensureForwarder({
     name: `${lab.lab}-api-forwarder`,
     image: lab.state.nodeImage,
     accessNetwork: `${lab.lab}-access`,

@@ -1,9 +1,11 @@
 import type { EventSink } from '../core/events.js';
 import type { EtcdPki } from '../provision/pki.js';
 import type { NodeRunner } from '../runtime/node-runner.js';
+import type { Provider } from '../runtime/provider.js';
 import type { Artifacts } from './artifacts/ensure-artifacts.js';
-import type { LabState } from './lab-state.js';
+import { type LabState, writeLabState } from './lab-state.js';
 import type { Topology } from '../core/topology.js';
+import { nodeRunners } from './node-access.js';
 
 /** What every lifecycle action receives. */
 export interface LabContext {
@@ -11,6 +13,8 @@ export interface LabContext {
   topology: Topology;
   state: LabState;
   stateDir: string;
+  /** Where the machines live; the only way down to them. */
+  provider: Provider;
   runners: Record<string, NodeRunner>;
   events: EventSink;
   signal?: AbortSignal | undefined;
@@ -19,4 +23,23 @@ export interface LabContext {
   pki?: EtcdPki;
   /** Persists a change to the state file and keeps ctx.state current. */
   saveState(patch: Partial<LabState>): Promise<void>;
+}
+
+/** A context whose saveState keeps the state file and ctx.state in step. */
+export function newLabContext(
+  parts: Pick<LabContext, 'provider' | 'topology' | 'state' | 'stateDir' | 'artifacts'>,
+  options: { events: EventSink; signal?: AbortSignal | undefined },
+): LabContext {
+  const context: LabContext = {
+    ...parts,
+    lab: parts.state.lab,
+    runners: nodeRunners(parts.topology, parts.provider),
+    events: options.events,
+    signal: options.signal,
+    async saveState(patch) {
+      context.state = { ...context.state, ...patch };
+      await writeLabState(context.state);
+    },
+  };
+  return context;
 }

@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { copyIntoContainer, imageId, saveImages } from '../runtime/image-builder.js';
 import { run } from '../runtime/node-runner.js';
 import type { OpenLab } from './open-lab.js';
 import { containerName } from '../core/topology.js';
@@ -17,7 +16,7 @@ export async function loadImage(
   nodes: string[],
   logFile: string,
 ): Promise<void> {
-  if (!(await imageId(image)))
+  if (!(await lab.provider.images.id(image)))
     throw new UsageError(
       'no-such-image',
       `image "${image}" is not in the local engine: build or tag it first`,
@@ -25,12 +24,12 @@ export async function loadImage(
   const dir = await mkdtemp(join(tmpdir(), 'ha-lab-load-'));
   try {
     const archive = join(dir, 'image.tar');
-    await saveImages([image], archive, logFile);
+    await lab.provider.images.save([image], archive, logFile);
     await Promise.all(
       nodes.map(async (node) => {
         const runner = lab.runners[node];
         if (!runner) throw new UsageError('unknown-node', `unknown node "${node}"`);
-        await copyIntoContainer(containerName(lab.lab, node), archive, '/var/tmp/');
+        await lab.provider.copyIn(containerName(lab.lab, node), archive, '/var/tmp/');
         await run(
           runner,
           [

@@ -1,11 +1,11 @@
-import { DockerExecRunner } from '../runtime/docker-exec-runner.js';
 import type { NodeRunner } from '../runtime/node-runner.js';
+import type { Provider } from '../runtime/provider.js';
 import { containerName, type Topology } from '../core/topology.js';
 
-/** One runner per node, over `docker exec`. */
-export function nodeRunners(topology: Topology): Record<string, NodeRunner> {
+/** One runner per node, through the lab's provider. */
+export function nodeRunners(topology: Topology, provider: Provider): Record<string, NodeRunner> {
   const runners: Record<string, NodeRunner> = {};
   for (const node of topology.nodes)
-    runners[node.name] = new DockerExecRunner(node.name, containerName(topology.lab, node.name));
+    runners[node.name] = provider.runner(node.name, containerName(topology.lab, node.name));
   return runners;
 }

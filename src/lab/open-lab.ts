@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { UsageError } from '../core/errors.js';
 import { labStateDir } from '../core/paths.js';
 import type { NodeRunner } from '../runtime/node-runner.js';
+import type { Provider } from '../runtime/provider.js';
 import { apiBaseUrl } from './access.js';
 import { kubeconfigPath } from './actions/kubeadm-actions.js';
 import { adminIdentity } from './clients/api-client.js';
@@ -17,6 +18,7 @@ export interface OpenLab {
   state: LabState;
   topology: Topology;
   stateDir: string;
+  provider: Provider;
   runners: Record<string, NodeRunner>;
   admin: TlsIdentity;
   etcdProbe: TlsIdentity;
@@ -26,6 +28,7 @@ export interface OpenLab {
 
 export async function openLab(
   labName: string,
+  provider: Provider,
   options: { requireReady?: boolean } = {},
 ): Promise<OpenLab> {
   const lab = validateLabName(labName);
@@ -57,7 +60,8 @@ export async function openLab(
     state,
     topology,
     stateDir,
-    runners: nodeRunners(topology),
+    provider,
+    runners: nodeRunners(topology, provider),
     admin: kubeconfig === undefined ? NO_IDENTITY : adminIdentity(kubeconfig),
     etcdProbe: (await optional(loadProbeCredentials(stateDir))) ?? NO_IDENTITY,
     apiUrl: apiBaseUrl(state, topology),

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { RuntimeError, UsageError } from '../core/errors.js';
-import { type EngineInfo, freeDiskBytes } from '../runtime/engine-info.js';
+import { freeDiskBytes } from '../runtime/host-facts.js';
+import type { EngineInfo } from '../runtime/provider.js';
 
 const GiB = 1024 ** 3;
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { listContainers } from '../runtime/node-containers.js';
+import type { Provider } from '../runtime/provider.js';
 import type { NodeRunner } from '../runtime/node-runner.js';
 import { adminIdentity, apiGet, readinessOf, readyz } from './clients/api-client.js';
 import { atRest, judgeWhole } from './evidence/judge-whole.js';
@@ -34,10 +34,10 @@ async function systemdState(runner: NodeRunner): Promise<string> {
 }
 
 /** What the lab looks like now, from the engine, the nodes, etcd and the API servers. */
-export async function labStatus(labName: string): Promise<LabStatus> {
+export async function labStatus(provider: Provider, labName: string): Promise<LabStatus> {
   const lab = validateLabName(labName);
   const state = await readLabState(lab);
-  const containers = await listContainers({ [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab });
+  const containers = await provider.listMachines({ [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab });
   const empty: LabStatus = {
     schemaVersion: 1,
     lab,
@@ -58,7 +58,7 @@ export async function labStatus(labName: string): Promise<LabStatus> {
   };
   if (!state) return { ...empty, exists: containers.length > 0 };
   const topology = buildTopology(lab, state.subnet);
-  const runners = nodeRunners(topology);
+  const runners = nodeRunners(topology, provider);
   const byNode = new Map(containers.map((c) => [c.labels[LABEL_NODE] ?? '', c.state]));
   const running = new Set([...byNode].filter(([, s]) => s === 'running').map(([n]) => n));
   const stateDir = labStateDir(lab);
@@ -72,6 +72,7 @@ export async function labStatus(labName: string): Promise<LabStatus> {
     admin && probe
       ? gatherLabEvidence({
           topology,
+          provider,
           runners,
           admin,
           etcdProbe: probe,

@@ -3,19 +3,16 @@ import { join } from 'node:path';
 import { HaLabError, UsageError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { cacheRoot } from '../core/paths.js';
-import { pingEngine } from '../runtime/docker-client.js';
-import { cgroupMode, engineInfo, privilegedWorks } from '../runtime/engine-info.js';
-import { listContainers } from '../runtime/node-containers.js';
-import { createInternalNetwork, listNetworks } from '../runtime/networks.js';
+import { cgroupMode } from '../runtime/host-facts.js';
+import type { Provider } from '../runtime/provider.js';
 import { type Action, runActions } from './action.js';
 import { haActions } from './actions/ha-actions.js';
-import { haResumeActions } from './actions/resume-actions.js';
 import { createNetwork, createNodes, waitForSystemd } from './actions/node-actions.js';
 import { type ArtifactRequest, BASE_IMAGE, ensureArtifacts } from './artifacts/ensure-artifacts.js';
 import { saveFailureBundle } from './failure-bundle.js';
 import { enableForwarder } from './forwarder-access.js';
 import { openLab } from './open-lab.js';
-import type { LabContext } from './lab-context.js';
+import { type LabContext, newLabContext } from './lab-context.js';
 import { lockLab } from './lab-lock.js';
 import {
   type LabState,
@@ -24,7 +21,6 @@ import {
   removeLabState,
   writeLabState,
 } from './lab-state.js';
-import { nodeRunners } from './node-access.js';
 import {
   checkResources,
   ensureInotifyLimits,
@@ -36,7 +32,6 @@ import { removeLabResources } from './teardown.js';
 import {
   LABEL_LAB,
   LABEL_MANAGED,
-  LABEL_NODE,
   buildTopology,
   labLabels,
   networkName,
@@ -44,9 +39,12 @@ import {
   validateLabName,
 } from '../core/topology.js';
 import { resolveKubernetesVersion } from './versions.js';
+import { resume } from './up-resume.js';
 
 export interface UpOptions {
   lab: string;
+  /** Where the nodes are made; created once per command by the CLI. */
+  provider: Provider;
   subnet?: string | undefined;
   kubernetesVersion?: string | undefined;
   keep: boolean;
@@ -74,14 +72,15 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const lab = validateLabName(options.lab);
   const version = resolveKubernetesVersion(options.kubernetesVersion);
   if (options.subnet !== undefined) parseSubnet(options.subnet);
-  await pingEngine();
+  const { provider } = options;
+  await provider.ping();
   await ensureInotifyLimits((message) =>
     options.events({ kind: 'log', at: Date.now(), level: 'info', message }),
   );
   const unlock = await lockLab(lab, 'up');
   try {
     const existing = await readLabState(lab);
-    const containers = await listContainers({ [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab });
+    const containers = await provider.listMachines({ [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab });
     if (existing && containers.length > 0) return await resume(existing, containers, options);
     if (!existing && containers.length > 0) {
       throw new UsageError(
@@ -101,14 +100,15 @@ async function create(
   kubernetesVersion: string,
   options: UpOptions,
 ): Promise<UpResult> {
-  const info = await engineInfo();
+  const { provider } = options;
+  const info = await provider.engineInfo();
   refuseRootlessEngine(info);
   await checkResources(info.dockerRootDir, resourceNeeds(false));
   let subnet: string;
   try {
-    subnet = await claimSubnet(lab, options.subnet);
+    subnet = await claimSubnet(provider, lab, options.subnet);
   } catch (error) {
-    await removeLabResources(lab).catch(() => undefined);
+    await removeLabResources(provider, lab).catch(() => undefined);
     throw error;
   }
   const topology = buildTopology(lab, subnet);
@@ -118,6 +118,7 @@ async function create(
     logDir: join(cacheRoot(), 'logs'),
     events: options.events,
     signal: options.signal,
+    images: provider.images,
   };
   let ctx: LabContext | undefined;
   try {
@@ -127,7 +128,7 @@ async function create(
         artifactCtx,
       ),
     );
-    const privileged = await privilegedWorks(BASE_IMAGE);
+    const privileged = await provider.privilegedWorks(BASE_IMAGE);
     const state: LabState = {
       schemaVersion: 1,
       lab,
@@ -144,20 +145,7 @@ async function create(
       clusterToken: `ha-lab-${lab}-${randomBytes(6).toString('hex')}`,
     };
     await writeLabState(state);
-    const context: LabContext = {
-      lab,
-      topology,
-      state,
-      stateDir,
-      runners: nodeRunners(topology),
-      events: options.events,
-      signal: options.signal,
-      artifacts,
-      async saveState(patch) {
-        context.state = { ...context.state, ...patch };
-        await writeLabState(context.state);
-      },
-    };
+    const context = newLabContext({ provider, topology, state, stateDir, artifacts }, options);
     ctx = context;
     const actions: Action<LabContext>[] = [createNetwork, createNodes, waitForSystemd];
     await runActions(actions, context);
@@ -168,7 +156,7 @@ async function create(
       await context.saveState({ phase: 'ready' });
       if (options.accessMode === 'forwarder') {
         await runStep(options, 'forwarder', async () => {
-          const { port } = await enableForwarder(await openLab(lab));
+          const { port } = await enableForwarder(await openLab(lab, provider));
           context.state = { ...context.state, forwarderPort: port };
         });
       }
@@ -184,11 +172,15 @@ async function create(
  * Picks a free /24 and creates the lab network on it at once. Two labs coming up together can
  * pick the same subnet; the engine refuses the second ("Pool overlaps"), which then picks again.
  */
-async function claimSubnet(lab: string, requested: string | undefined): Promise<string> {
+async function claimSubnet(
+  provider: Provider,
+  lab: string,
+  requested: string | undefined,
+): Promise<string> {
   const taken: { name: string; subnet: string }[] = [];
   for (let attempt = 0; attempt < 10; attempt++) {
     const networks = [
-      ...(await listNetworks()).flatMap((n) =>
+      ...(await provider.listNetworks()).flatMap((n) =>
         n.subnets.map((subnet) => ({ name: n.name, subnet })),
       ),
       ...taken,
@@ -202,7 +194,7 @@ async function claimSubnet(lab: string, requested: string | undefined): Promise<
     }
     const t = buildTopology(lab, subnet);
     try {
-      await createInternalNetwork({
+      await provider.createInternalNetwork({
         name: networkName(lab),
         subnet: t.subnet,
         ipRange: t.ipRange,
@@ -275,64 +267,6 @@ async function handleFailure(
     level: 'info',
     message: `removing the half-made lab "${lab}"`,
   });
-  await removeLabResources(lab).catch(() => undefined);
+  await removeLabResources(options.provider, lab).catch(() => undefined);
   await removeLabState(lab, { keepBundles: true }).catch(() => undefined);
-}
-
-/** `up` on an existing lab: start stopped nodes (e.g. after an engine restart), else refuse. */
-async function resume(
-  state: LabState,
-  containers: { name: string; state: string; labels: Record<string, string> }[],
-  options: UpOptions,
-): Promise<UpResult> {
-  const allRunning = containers.length === 6 && containers.every((c) => c.state === 'running');
-  if (
-    allRunning &&
-    (state.phase === 'ready' || (options.nodesOnly && state.phase === 'nodes-running'))
-  ) {
-    throw new UsageError(
-      'lab-exists',
-      `lab "${state.lab}" is already up: see \`ha-lab status --name ${state.lab}\`, or \`ha-lab down --name ${state.lab}\` first`,
-    );
-  }
-  if (state.phase !== 'ready' && state.phase !== 'nodes-running') {
-    throw new UsageError(
-      'lab-incomplete',
-      `lab "${state.lab}" was left half-made (phase ${state.phase}): run \`ha-lab down --name ${state.lab}\`, then \`ha-lab up\``,
-    );
-  }
-  const topology = buildTopology(state.lab, state.subnet);
-  const context: LabContext = {
-    lab: state.lab,
-    topology,
-    state,
-    stateDir: await ensureStateDir(state.lab),
-    runners: nodeRunners(topology),
-    events: options.events,
-    signal: options.signal,
-    async saveState(patch) {
-      context.state = { ...context.state, ...patch };
-      await writeLabState(context.state);
-    },
-  };
-  const since = Date.now();
-  const stopped = containers
-    .filter((c) => c.state !== 'running')
-    .map((c) => c.labels[LABEL_NODE])
-    .filter((n): n is string => n !== undefined);
-  await runActions(
-    [
-      createNodes,
-      waitForSystemd,
-      ...(state.phase === 'ready' ? haResumeActions(stopped, since) : []),
-    ],
-    context,
-  );
-  if (state.phase === 'nodes-running' && !options.nodesOnly) {
-    // A nodes-only lab asked for the full cluster: provision it on the running nodes.
-    await context.saveState({ phase: 'provisioning' });
-    await runActions(haActions(), context);
-    await context.saveState({ phase: 'ready' });
-  }
-  return { state: context.state, resumed: true };
 }

@@ -2,12 +2,9 @@ import Docker from 'dockerode';
 import { RuntimeError } from '../core/errors.js';
 import { withTimeout } from '../core/wait.js';
 
-let shared: Docker | undefined;
-
-/** The engine from DOCKER_HOST, or the default socket (dockerode reads DOCKER_HOST itself). */
-export function docker(): Docker {
-  shared ??= new Docker();
-  return shared;
+/** A client of the engine from DOCKER_HOST, or the default socket (dockerode reads DOCKER_HOST). */
+export function dockerClient(): Docker {
+  return new Docker();
 }
 
 export function engineAddress(): string {
@@ -18,9 +15,9 @@ export const NO_ENGINE_MESSAGE =
   'no Docker engine answers: run `bash scripts/ensure-engine.sh` (installs and starts Debian docker.io as root) or start Docker, then retry';
 
 /** Pings the engine with a deadline, so a dead or restarting engine gives a message, not a hang. */
-export async function pingEngine(timeoutMs = 5000): Promise<void> {
+export async function pingEngine(docker: Docker, timeoutMs = 5000): Promise<void> {
   try {
-    await withTimeout('the Docker engine ping', timeoutMs, () => docker().ping());
+    await withTimeout('the Docker engine ping', timeoutMs, () => docker.ping());
   } catch (error) {
     if (isPermissionDenied(error)) throw socketPermissionError(error);
     throw new RuntimeError('no-engine', `${NO_ENGINE_MESSAGE} (${engineAddress()})`, {

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { RuntimeError } from '../core/errors.js';
-import { docker, engineCall } from './docker-client.js';
+import type Docker from 'dockerode';
+import { engineCall } from './docker-client.js';
 import type { ExecOptions, ExecResult, NodeRunner } from './node-runner.js';
 
 /** Largest stdin we pass through the environment (Linux caps one argument/env string at 128 KiB). */
@@ -13,6 +14,7 @@ const MAX_INPUT_BYTES = 96 * 1024;
  */
 export class DockerExecRunner implements NodeRunner {
   constructor(
+    private readonly docker: Docker,
     readonly node: string,
     private readonly containerName: string,
   ) {}
@@ -33,7 +35,7 @@ export class DockerExecRunner implements NodeRunner {
     }
     const timeoutMs = options.timeoutMs ?? 120_000;
     return engineCall(`exec on ${this.node}`, async () => {
-      const container = docker().getContainer(this.containerName);
+      const container = this.docker.getContainer(this.containerName);
       const exec = await container.exec({
         Cmd: cmd,
         Env: env,
@@ -45,7 +47,7 @@ export class DockerExecRunner implements NodeRunner {
       const stderr: Buffer[] = [];
       const out = new PassThrough().on('data', (c: Buffer) => stdout.push(c));
       const err = new PassThrough().on('data', (c: Buffer) => stderr.push(c));
-      docker().modem.demuxStream(stream, out, err);
+      this.docker.modem.demuxStream(stream, out, err);
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
           stream.destroy();

@@ -1,18 +1,14 @@
 import { createInterface } from 'node:readline';
-import { docker, engineCall } from './docker-client.js';
-
-export interface ContainerEvent {
-  at: number;
-  action: string;
-  name: string;
-  labels: Record<string, string>;
-}
+import type Docker from 'dockerode';
+import { engineCall } from './docker-client.js';
+import type { EventWatch, MachineEvent } from './provider.js';
 
 /** The engine's event stream for containers with the given labels (start, die, pause ...). */
 export async function watchContainerEvents(
+  docker: Docker,
   labels: Record<string, string>,
-  onEvent: (event: ContainerEvent) => void,
-): Promise<{ close(): void; ended: Promise<void> }> {
+  onEvent: (event: MachineEvent) => void,
+): Promise<EventWatch> {
   const filters = {
     type: ['container'],
     label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
@@ -20,7 +16,7 @@ export async function watchContainerEvents(
   // dockerode's typings take `filters` as an object; the engine wants it JSON-encoded.
   const options = { filters: JSON.stringify(filters) } as unknown as { filters: object };
   const stream = (await engineCall('watching container events', () =>
-    docker().getEvents(options),
+    docker.getEvents(options),
   )) as unknown as NodeJS.ReadableStream & { destroy(): void };
   const lines = createInterface({ input: stream });
   // readline re-emits the stream's errors (ECONNRESET when the engine stops); `ended` below

@@ -1,29 +1,12 @@
-import { existsSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
 import { totalmem } from 'node:os';
-import { docker, engineCall } from './docker-client.js';
+import type Docker from 'dockerode';
+import { engineCall } from './docker-client.js';
+import type { EngineInfo } from './provider.js';
 
-export type CgroupMode = 'v1' | 'hybrid' | 'v2';
-
-export interface EngineInfo {
-  version: string;
-  apiVersion: string;
-  cgroupVersion: string;
-  cgroupDriver: string;
-  storageDriver: string;
-  liveRestore: boolean;
-  kernel: string;
-  operatingSystem: string;
-  memTotalBytes: number;
-  dockerRootDir: string;
-  /** A rootless engine runs every container in a user namespace of an unprivileged user. */
-  rootless: boolean;
-}
-
-export async function engineInfo(): Promise<EngineInfo> {
+export async function engineInfo(docker: Docker): Promise<EngineInfo> {
   const [info, version] = await Promise.all([
-    engineCall('docker info', () => docker().info() as Promise<Record<string, unknown>>),
-    engineCall('docker version', () => docker().version()),
+    engineCall('docker info', () => docker.info() as Promise<Record<string, unknown>>),
+    engineCall('docker version', () => docker.version()),
   ]);
   return {
     version: String(info.ServerVersion ?? version.Version),
@@ -47,22 +30,17 @@ export function isRootless(securityOptions: unknown): boolean {
   );
 }
 
-/** v2 from the engine; v1 with a cgroup2 mount at /sys/fs/cgroup/unified (local host) = hybrid. */
-export function cgroupMode(info: EngineInfo): CgroupMode {
-  if (info.cgroupVersion === '2') return 'v2';
-  return existsSync('/sys/fs/cgroup/unified/cgroup.controllers') ? 'hybrid' : 'v1';
-}
-
 /**
  * Tries `--privileged` with a throwaway container. Hosts whose capability bounding set lacks
  * CAP_SYS_RESOURCE refuse it ("unable to apply caps"); there the explicit set is used.
  */
 export async function privilegedWorks(
+  docker: Docker,
   image: string,
   labels: Record<string, string> = {},
 ): Promise<{ works: boolean; detail: string }> {
   const container = await engineCall('privilege check', () =>
-    docker().createContainer({
+    docker.createContainer({
       Image: image,
       Entrypoint: ['true'],
       Labels: { 'io.ha-lab.managed': 'true', 'io.ha-lab.probe': 'privileged', ...labels },
@@ -77,14 +55,5 @@ export async function privilegedWorks(
     return { works: false, detail: (error as Error).message.split('\n')[0] ?? 'refused' };
   } finally {
     await container.remove({ force: true, v: true }).catch(() => undefined);
-  }
-}
-
-export async function freeDiskBytes(path: string): Promise<number> {
-  try {
-    const stats = await statfs(path);
-    return stats.bavail * stats.bsize;
-  } catch {
-    return Number.NaN;
   }
 }

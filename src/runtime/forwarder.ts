@@ -1,27 +1,19 @@
-import { docker, engineCall, isNotFound } from './docker-client.js';
+import type Docker from 'dockerode';
+import { engineCall, isNotFound } from './docker-client.js';
 import { inspectNetwork } from './networks.js';
 
-export interface ForwarderSpec {
-  name: string;
-  image: string;
-  /** A normal (not internal) bridge network, only so the engine can publish the port. */
-  accessNetwork: string;
-  labNetwork: string;
-  target: string;
-  targetPort: number;
-  labels: Record<string, string>;
-}
+import type { ForwarderSpec } from './provider.js';
 
 /**
  * A socat container published on 127.0.0.1 that forwards to the VIP: for engines whose host
  * cannot reach container IPs (Docker Desktop on macOS and Windows). Returns the host port.
  */
-export async function ensureForwarder(spec: ForwarderSpec): Promise<number> {
-  const existing = await publishedPort(spec.name);
+export async function ensureForwarder(docker: Docker, spec: ForwarderSpec): Promise<number> {
+  const existing = await publishedPort(docker, spec.name);
   if (existing) return existing;
-  if (!(await inspectNetwork(spec.accessNetwork))) {
+  if (!(await inspectNetwork(docker, spec.accessNetwork))) {
     await engineCall('creating the access network', () =>
-      docker().createNetwork({
+      docker.createNetwork({
         Name: spec.accessNetwork,
         Driver: 'bridge',
         Internal: false,
@@ -31,7 +23,7 @@ export async function ensureForwarder(spec: ForwarderSpec): Promise<number> {
     );
   }
   await engineCall('starting the API forwarder', async () => {
-    const container = await docker().createContainer({
+    const container = await docker.createContainer({
       name: spec.name,
       Image: spec.image,
       Entrypoint: [
@@ -48,19 +40,19 @@ export async function ensureForwarder(spec: ForwarderSpec): Promise<number> {
         RestartPolicy: { Name: 'unless-stopped' },
       },
     });
-    await docker().getNetwork(spec.labNetwork).connect({ Container: spec.name });
+    await docker.getNetwork(spec.labNetwork).connect({ Container: spec.name });
     await container.start();
   });
-  const port = await publishedPort(spec.name);
+  const port = await publishedPort(docker, spec.name);
   if (!port) throw new Error('the forwarder started without a published port');
   return port;
 }
 
-async function publishedPort(name: string): Promise<number | undefined> {
+async function publishedPort(docker: Docker, name: string): Promise<number | undefined> {
   try {
-    const info = await docker().getContainer(name).inspect();
-    if (!info.State.Running) await docker().getContainer(name).start();
-    const again = await docker().getContainer(name).inspect();
+    const info = await docker.getContainer(name).inspect();
+    if (!info.State.Running) await docker.getContainer(name).start();
+    const again = await docker.getContainer(name).inspect();
     const bindings = Object.values(again.NetworkSettings.Ports ?? {}).flat();
     const port = Number(bindings.find((b) => b?.HostIp === '127.0.0.1')?.HostPort);
     return Number.isFinite(port) && port > 0 ? port : undefined;

@@ -1,24 +1,17 @@
 import { join } from 'node:path';
 import { repoRoot } from '../core/paths.js';
-import { docker, engineCall, isNotFound } from './docker-client.js';
+import type Docker from 'dockerode';
+import { engineCall, isNotFound } from './docker-client.js';
+import type { ImageBuild } from './provider.js';
 import { runHost } from './host-commands.js';
 
 /** Docker images built from a context directory with the engine's own builder. */
-export interface ImageBuild {
-  contextDir: string;
-  dockerfile: string;
-  tag: string;
-  labels: Record<string, string>;
-  buildArgs?: Record<string, string>;
-  logFile: string;
-  signal?: AbortSignal | undefined;
-}
-
-export async function imageLabels(tag: string): Promise<Record<string, string> | undefined> {
+export async function imageLabels(
+  docker: Docker,
+  tag: string,
+): Promise<Record<string, string> | undefined> {
   try {
-    const info = await engineCall(`inspecting image ${tag}`, () =>
-      docker().getImage(tag).inspect(),
-    );
+    const info = await engineCall(`inspecting image ${tag}`, () => docker.getImage(tag).inspect());
     return (info.Config?.Labels as Record<string, string> | null) ?? {};
   } catch (error) {
     if (isNotFound(error)) return undefined;
@@ -26,9 +19,9 @@ export async function imageLabels(tag: string): Promise<Record<string, string> |
   }
 }
 
-export async function imageId(tag: string): Promise<string | undefined> {
+export async function imageId(docker: Docker, tag: string): Promise<string | undefined> {
   try {
-    return (await engineCall(`inspecting image ${tag}`, () => docker().getImage(tag).inspect())).Id;
+    return (await engineCall(`inspecting image ${tag}`, () => docker.getImage(tag).inspect())).Id;
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;

@@ -1,3 +1,4 @@
+import type Docker from 'dockerode';
 import { execa } from 'execa';
 import { inspectContainer } from './node-containers.js';
 
@@ -7,8 +8,11 @@ import { inspectContainer } from './node-containers.js';
  * are frozen, but its kernel state (and the VIP, if it held it) is still there and still
  * answers ARP. Undefined when the node has no running process to enter (or the read failed).
  */
-export async function kernelAddresses(container: string): Promise<string[] | undefined> {
-  const info = await inspectContainer(container).catch(() => undefined);
+export async function kernelAddresses(
+  docker: Docker,
+  container: string,
+): Promise<string[] | undefined> {
+  const info = await inspectContainer(docker, container).catch(() => undefined);
   const pid = info?.State.Pid;
   if (!info?.State.Running || !pid) return undefined;
   const r = await execa(

@@ -1,14 +1,9 @@
-import { docker, engineCall, isNotFound } from './docker-client.js';
+import type Docker from 'dockerode';
+import { engineCall, isNotFound } from './docker-client.js';
+import type { InternalNetworkSpec, NetworkInfo, NetworkSummary } from './provider.js';
 
-export interface NetworkSummary {
-  name: string;
-  subnets: string[];
-  labels: Record<string, string>;
-  internal: boolean;
-}
-
-export async function listNetworks(): Promise<NetworkSummary[]> {
-  const list = await engineCall('listing networks', () => docker().listNetworks());
+export async function listNetworks(docker: Docker): Promise<NetworkSummary[]> {
+  const list = await engineCall('listing networks', () => docker.listNetworks());
   return list.map((n) => ({
     name: n.Name,
     subnets: (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => Boolean(s)),
@@ -17,18 +12,13 @@ export async function listNetworks(): Promise<NetworkSummary[]> {
   }));
 }
 
-export interface InternalNetworkSpec {
-  name: string;
-  subnet: string;
-  ipRange: string;
-  gateway: string;
-  labels: Record<string, string>;
-}
-
 /** An --internal network: no route out of the machine, the host still reaches node IPs. */
-export async function createInternalNetwork(spec: InternalNetworkSpec): Promise<void> {
+export async function createInternalNetwork(
+  docker: Docker,
+  spec: InternalNetworkSpec,
+): Promise<void> {
   await engineCall(`creating network ${spec.name}`, () =>
-    docker().createNetwork({
+    docker.createNetwork({
       Name: spec.name,
       Driver: 'bridge',
       Internal: true,
@@ -43,13 +33,12 @@ export async function createInternalNetwork(spec: InternalNetworkSpec): Promise<
 }
 
 export async function inspectNetwork(
+  docker: Docker,
   name: string,
-): Promise<
-  { internal: boolean; subnet: string | undefined; labels: Record<string, string> } | undefined
-> {
+): Promise<NetworkInfo | undefined> {
   try {
     const info = await engineCall(`inspecting network ${name}`, () =>
-      docker().getNetwork(name).inspect(),
+      docker.getNetwork(name).inspect(),
     );
     const typed = info as {
       Internal?: boolean;
@@ -67,9 +56,9 @@ export async function inspectNetwork(
   }
 }
 
-export async function removeNetwork(name: string): Promise<void> {
+export async function removeNetwork(docker: Docker, name: string): Promise<void> {
   try {
-    await engineCall(`removing network ${name}`, () => docker().getNetwork(name).remove());
+    await engineCall(`removing network ${name}`, () => docker.getNetwork(name).remove());
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }

@@ -1,26 +1,14 @@
 import { existsSync } from 'node:fs';
 import type Docker from 'dockerode';
-import { docker, engineCall, isNotFound } from './docker-client.js';
-
-export type PrivilegeMode = 'privileged' | 'capabilities';
-
-export interface NodeContainerSpec {
-  name: string;
-  hostname: string;
-  image: string;
-  network: string;
-  ip: string;
-  labels: Record<string, string>;
-  privilege: PrivilegeMode;
-  env?: string[];
-}
+import { engineCall, isNotFound } from './docker-client.js';
+import type { MachineSpec, MachineSummary, PowerAction } from './provider.js';
 
 /**
  * The flags a systemd node needs, each for a reason (see host-notes.md). Laptops take
  * --privileged; hosts whose capability bounding set lacks CAP_SYS_RESOURCE refuse it
  * ("unable to apply caps"), so there the explicit set is used instead.
  */
-export function nodeCreateOptions(spec: NodeContainerSpec): Docker.ContainerCreateOptions {
+export function nodeCreateOptions(spec: MachineSpec): Docker.ContainerCreateOptions {
   const privilegeFlags: Docker.HostConfig =
     spec.privilege === 'privileged'
       ? { Privileged: true }
@@ -75,24 +63,20 @@ export function nodeCreateOptions(spec: NodeContainerSpec): Docker.ContainerCrea
   };
 }
 
-export async function createNodeContainer(spec: NodeContainerSpec): Promise<void> {
+export async function createNodeContainer(docker: Docker, spec: MachineSpec): Promise<void> {
   await engineCall(`creating ${spec.name}`, async () => {
-    const container = await docker().createContainer(nodeCreateOptions(spec));
+    const container = await docker.createContainer(nodeCreateOptions(spec));
     await container.start();
   });
 }
 
-export interface ContainerSummary {
-  name: string;
-  id: string;
-  state: string;
-  labels: Record<string, string>;
-}
-
-export async function listContainers(labels: Record<string, string>): Promise<ContainerSummary[]> {
+export async function listContainers(
+  docker: Docker,
+  labels: Record<string, string>,
+): Promise<MachineSummary[]> {
   const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
   const list = await engineCall('listing containers', () =>
-    docker().listContainers({ all: true, filters }),
+    docker.listContainers({ all: true, filters }),
   );
   return list.map((c) => ({
     name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
@@ -103,36 +87,36 @@ export async function listContainers(labels: Record<string, string>): Promise<Co
 }
 
 export async function inspectContainer(
+  docker: Docker,
   name: string,
 ): Promise<Docker.ContainerInspectInfo | undefined> {
   try {
-    return await engineCall(`inspecting ${name}`, () => docker().getContainer(name).inspect());
+    return await engineCall(`inspecting ${name}`, () => docker.getContainer(name).inspect());
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
   }
 }
 
-export async function removeContainer(name: string): Promise<void> {
+export async function removeContainer(docker: Docker, name: string): Promise<void> {
   try {
     await engineCall(`removing ${name}`, () =>
-      docker().getContainer(name).remove({ force: true, v: true }),
+      docker.getContainer(name).remove({ force: true, v: true }),
     );
   } catch (error) {
     if (!isNotFound(error) && (error as { statusCode?: number }).statusCode !== 409) throw error;
   }
 }
 
-export type ContainerAction = 'start' | 'stop' | 'kill' | 'pause' | 'unpause' | 'restart';
-
 /** Lifecycle actions used by `up` (restart stopped nodes) and by the chaos faults. */
 export async function containerAction(
+  docker: Docker,
   name: string,
-  action: ContainerAction,
+  action: PowerAction,
   stopTimeoutS = 10,
 ): Promise<void> {
   await engineCall(`${action} ${name}`, async () => {
-    const container = docker().getContainer(name);
+    const container = docker.getContainer(name);
     switch (action) {
       case 'start':
         return container.start();
@@ -150,15 +134,18 @@ export async function containerAction(
   });
 }
 
-export async function listVolumes(labels: Record<string, string>): Promise<string[]> {
+export async function listVolumes(
+  docker: Docker,
+  labels: Record<string, string>,
+): Promise<string[]> {
   const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
-  const result = await engineCall('listing volumes', () => docker().listVolumes({ filters }));
+  const result = await engineCall('listing volumes', () => docker.listVolumes({ filters }));
   return (result.Volumes ?? []).map((v) => v.Name);
 }
 
-export async function removeVolume(name: string): Promise<void> {
+export async function removeVolume(docker: Docker, name: string): Promise<void> {
   try {
-    await engineCall(`removing volume ${name}`, () => docker().getVolume(name).remove());
+    await engineCall(`removing volume ${name}`, () => docker.getVolume(name).remove());
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }

@@ -1,4 +1,5 @@
-import { docker, engineCall } from './docker-client.js';
+import type Docker from 'dockerode';
+import { engineCall } from './docker-client.js';
 import { createInternalNetwork, removeNetwork } from './networks.js';
 
 /**
@@ -6,13 +7,14 @@ import { createInternalNetwork, removeNetwork } from './networks.js';
  * ha-lab sets every address explicitly either way; doctor reports which case applies.
  */
 export async function internalNetworkHasDefaultRoute(
+  docker: Docker,
   image: string,
   labels: Record<string, string>,
   subnet: string,
 ): Promise<boolean> {
   const network = `ha-lab-doctor-${process.pid}`;
   const [a, b, c] = subnet.split('.');
-  await createInternalNetwork({
+  await createInternalNetwork(docker, {
     name: network,
     subnet,
     ipRange: subnet,
@@ -21,7 +23,7 @@ export async function internalNetworkHasDefaultRoute(
   });
   try {
     const container = await engineCall('route probe', () =>
-      docker().createContainer({
+      docker.createContainer({
         Image: image,
         Entrypoint: ['cat', '/proc/net/route'],
         Labels: labels,
@@ -37,6 +39,6 @@ export async function internalNetworkHasDefaultRoute(
       await container.remove({ force: true, v: true }).catch(() => undefined);
     }
   } finally {
-    await removeNetwork(network);
+    await removeNetwork(docker, network);
   }
 }

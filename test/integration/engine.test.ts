@@ -2,11 +2,12 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { RuntimeError } from '../../src/core/errors.js';
 import { repoRoot } from '../../src/core/paths.js';
-import { NO_ENGINE_MESSAGE, engineAddress, pingEngine } from '../../src/runtime/docker-client.js';
-import { cgroupMode, engineInfo } from '../../src/runtime/engine-info.js';
+import { NO_ENGINE_MESSAGE } from '../../src/runtime/docker-client.js';
+import { DockerProvider } from '../../src/runtime/docker-provider.js';
+import { cgroupMode } from '../../src/runtime/host-facts.js';
 
 const run = promisify(execFile);
 const DEAD_SOCKET = `unix:///tmp/ha-lab-no-engine-${process.pid}.sock`;
@@ -14,11 +15,11 @@ const CLI = join(repoRoot(), 'dist', 'cli', 'main.js');
 
 describe('the local engine', () => {
   it('answers a ping', async () => {
-    await expect(pingEngine()).resolves.toBeUndefined();
+    await expect(new DockerProvider().ping()).resolves.toBeUndefined();
   });
 
   it('reports its version, API version and cgroup setup', async () => {
-    const info = await engineInfo();
+    const info = await new DockerProvider().engineInfo();
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(info.apiVersion).toMatch(/^1\.\d+$/);
     expect(['1', '2']).toContain(info.cgroupVersion);
@@ -29,21 +30,20 @@ describe('the local engine', () => {
 
 describe('with no engine behind DOCKER_HOST', () => {
   const previous = process.env.DOCKER_HOST;
+  // Made before DOCKER_HOST changes: each provider keeps the engine it was made for.
+  const before = new DockerProvider();
 
   afterEach(() => {
     if (previous === undefined) delete process.env.DOCKER_HOST;
     else process.env.DOCKER_HOST = previous;
-    vi.resetModules();
   });
 
-  it('pingEngine fails fast with no-engine and says to run scripts/ensure-engine.sh', async () => {
+  it('a provider pings fast with no-engine and says to run scripts/ensure-engine.sh', async () => {
     process.env.DOCKER_HOST = DEAD_SOCKET;
-    // docker-client caches one client per module instance: a fresh instance reads the new DOCKER_HOST.
-    vi.resetModules();
-    const fresh = await import('../../src/runtime/docker-client.js');
-    expect(fresh.engineAddress()).toBe(DEAD_SOCKET);
+    const fresh = new DockerProvider();
+    expect(fresh.address).toBe(DEAD_SOCKET);
     const started = Date.now();
-    const error = await fresh.pingEngine().then(
+    const error = await fresh.ping().then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -75,8 +75,9 @@ describe('with no engine behind DOCKER_HOST', () => {
     expect(result.stderr).toBe(`ha-lab: ${NO_ENGINE_MESSAGE} (${DEAD_SOCKET})\n`);
   });
 
-  it('leaves the shared client of this process on the real engine', async () => {
-    expect(engineAddress()).toBe(previous ?? 'unix:///var/run/docker.sock');
-    await expect(pingEngine()).resolves.toBeUndefined();
+  it('leaves a provider made earlier on the real engine', async () => {
+    process.env.DOCKER_HOST = DEAD_SOCKET;
+    expect(before.address).toBe(previous ?? 'unix:///var/run/docker.sock');
+    await expect(before.ping()).resolves.toBeUndefined();
   });
 });

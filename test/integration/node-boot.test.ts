@@ -23,18 +23,12 @@ import {
   networkName,
 } from '../../src/core/topology.js';
 import { pickFreeSubnet } from '../../src/lab/subnets.js';
-import { docker } from '../../src/runtime/docker-client.js';
-import { DockerExecRunner } from '../../src/runtime/docker-exec-runner.js';
-import { privilegedWorks } from '../../src/runtime/engine-info.js';
-import { createInternalNetwork, listNetworks } from '../../src/runtime/networks.js';
-import {
-  createNodeContainer,
-  inspectContainer,
-  listContainers,
-  listVolumes,
-  removeContainer,
-} from '../../src/runtime/node-containers.js';
+import Docker from 'dockerode';
+import { DockerProvider } from '../../src/runtime/docker-provider.js';
 import { run } from '../../src/runtime/node-runner.js';
+
+const engine = new Docker();
+const provider = new DockerProvider(engine);
 
 const TEST = 'node-boot';
 const BASE_IMAGE = 'ha-lab/debian-base:bookworm';
@@ -42,7 +36,7 @@ const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10.2';
 
 /** The newest node image `ha-lab build` made for v1.36.3; never pulled. */
 async function newestNodeImage(): Promise<string> {
-  const images = await docker().listImages({ filters: { reference: ['ha-lab/node:v1.36.3-*'] } });
+  const images = await engine.listImages({ filters: { reference: ['ha-lab/node:v1.36.3-*'] } });
   const newest = images.sort((a, b) => b.Created - a.Created)[0];
   const tag = newest?.RepoTags?.find((t) => t.startsWith('ha-lab/node:v1.36.3-'));
   if (!tag)
@@ -57,9 +51,11 @@ async function hostLeftovers(
 ): Promise<{ containers: string[]; networks: string[]; volumes: string[] }> {
   const labels = { [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab };
   return {
-    containers: (await listContainers(labels)).map((c) => c.name),
-    networks: (await listNetworks()).filter((n) => n.labels[LABEL_LAB] === lab).map((n) => n.name),
-    volumes: await listVolumes(labels),
+    containers: (await provider.listMachines(labels)).map((c) => c.name),
+    networks: (await provider.listNetworks())
+      .filter((n) => n.labels[LABEL_LAB] === lab)
+      .map((n) => n.name),
+    volumes: await provider.listVolumes(labels),
   };
 }
 
@@ -77,26 +73,28 @@ async function hostPidsRunning(argv0: string): Promise<number[]> {
 describe('a single ha-lab node', () => {
   const lab = `it-boot-${process.pid}`;
   const name = containerName(lab, 'master-0');
-  const runner = new DockerExecRunner('master-0', name);
+  const runner = provider.runner('master-0', name);
   let containerId = '';
 
   beforeAll(async () => {
     const image = await newestNodeImage();
     const topology = buildTopology(
       lab,
-      pickFreeSubnet((await listNetworks()).flatMap((n) => n.subnets)),
+      pickFreeSubnet((await provider.listNetworks()).flatMap((n) => n.subnets)),
     );
     const node = findNode(topology, 'master-0');
     const labels = { ...labLabels(lab), [LABEL_TEST]: TEST };
-    const privilege = (await privilegedWorks(BASE_IMAGE)).works ? 'privileged' : 'capabilities';
-    await createInternalNetwork({
+    const privilege = (await provider.privilegedWorks(BASE_IMAGE)).works
+      ? 'privileged'
+      : 'capabilities';
+    await provider.createInternalNetwork({
       name: networkName(lab),
       subnet: topology.subnet,
       ipRange: topology.ipRange,
       gateway: topology.gateway,
       labels,
     });
-    await createNodeContainer({
+    await provider.createMachine({
       name,
       hostname: node.name,
       image,
@@ -106,11 +104,12 @@ describe('a single ha-lab node', () => {
       privilege,
       env: [`HA_LAB_ROLE=${node.role}`],
     });
-    containerId = (await inspectContainer(name))?.Id ?? '';
+    containerId =
+      ((await provider.inspectMachine(name))?.details as { Id?: string } | undefined)?.Id ?? '';
   });
 
   afterAll(async () => {
-    await removeLabResources(lab);
+    await removeLabResources(provider, lab);
   });
 
   it('boots systemd to running with no failed unit', async () => {
@@ -183,11 +182,11 @@ describe('a single ha-lab node', () => {
 
   it('is removed without a trace: no container, network or volume keeps the lab label', async () => {
     expect((await hostLeftovers(lab)).volumes).toEqual([`${name}-containerd`]);
-    const removed = await removeLabResources(lab);
+    const removed = await removeLabResources(provider, lab);
     expect(removed).toMatchObject({ containers: 1, networks: 1 });
     expect(await hostLeftovers(lab)).toEqual({ containers: [], networks: [], volumes: [] });
     expect(
-      await docker()
+      await engine
         .listVolumes({ filters: { name: [`${name}-containerd`] } })
         .then((r) => r.Volumes ?? []),
     ).toEqual([]);
@@ -209,8 +208,8 @@ describe('listLabNames', () => {
 
   afterAll(async () => {
     await started?.stop().catch(() => undefined);
-    for (const c of await listContainers({ [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab }))
-      await removeContainer(c.name);
+    for (const c of await provider.listMachines({ [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab }))
+      await provider.removeMachine(c.name);
   });
 
   it('finds a lab by the labels on its containers, and forgets it once they are gone', async () => {
@@ -219,9 +218,9 @@ describe('listLabNames', () => {
       .withEntrypoint(['sleep', 'infinity'])
       .withNetworkMode('none')
       .start();
-    expect(await listLabNames()).toContain(lab);
+    expect(await listLabNames(provider)).toContain(lab);
     await started.stop();
     started = undefined;
-    expect(await listLabNames()).not.toContain(lab);
+    expect(await listLabNames(provider)).not.toContain(lab);
   });
 });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RuntimeError } from '../../src/core/errors.js';
 import type { LabEvent } from '../../src/core/events.js';
 import { cacheRoot } from '../../src/core/paths.js';
-import type { ArtifactContext } from '../../src/lab/artifacts/artifact-context.js';
+import type { BuildContext } from '../../src/lab/artifacts/artifact-context.js';
 import { checkEntry } from '../../src/lab/artifacts/cache-manifest.js';
 import {
   downloadEtcdBinaries,
@@ -103,7 +103,7 @@ let realKubernetes: { dir: string; sums: Record<string, string> };
 let realEtcd: { tarball: string; sha: string };
 
 /** Fresh per case: every case starts from an empty cache. */
-let ctx: ArtifactContext;
+let ctx: BuildContext;
 let events: LabEvent[];
 
 function source(prefix: 'real' | 'fake'): ReleaseSource {

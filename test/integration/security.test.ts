@@ -9,6 +9,7 @@ import type { History } from '../../src/chaos/history.js';
 import { buildReport, writeReport } from '../../src/chaos/report/index.js';
 import { expectationsInputSchema, loadScenarioFile } from '../../src/chaos/scenario/index.js';
 import { saveFailureBundle } from '../../src/lab/failure-bundle.js';
+import { DockerProvider } from '../../src/runtime/docker-provider.js';
 import { nodeRunners } from '../../src/lab/node-access.js';
 import { newBootstrapToken, newCertificateKey } from '../../src/lab/secrets.js';
 import { LABEL_LAB, LABEL_MANAGED, buildTopology, networkName } from '../../src/core/topology.js';
@@ -127,12 +128,13 @@ describe('what a nodes-only lab writes', () => {
     };
     const topology = buildTopology(lab, state.subnet);
     const stateDir = join(stateRoot, lab);
-    const runners = nodeRunners(topology);
+    const provider = new DockerProvider();
+    const runners = nodeRunners(topology, provider);
     await plant(stateDir, runners);
     const error = new Error(
       `kubeadm join --token ${token} --certificate-key ${certificateKey} failed:\n${keys[0]}`,
     );
-    return saveFailureBundle({ lab, topology, runners, stateDir }, error, label);
+    return saveFailureBundle({ lab, topology, provider, runners, stateDir }, error, label);
   }
 
   it('keeps private keys, bootstrap tokens and certificate keys out of a failure bundle', async () => {

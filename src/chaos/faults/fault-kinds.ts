@@ -1,7 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import type { OpenLab } from '../../lab/open-lab.js';
 import { containerName } from '../../core/topology.js';
-import { containerAction, inspectContainer } from '../../runtime/node-containers.js';
 import { type NodeRunner, run } from '../../runtime/node-runner.js';
 
 /** What one fault does to one node, and how to take it back. Undo is idempotent. */
@@ -16,8 +15,6 @@ export interface FaultKind {
   undo(lab: OpenLab, spec: FaultSpec): Promise<void>;
 }
 
-const PARTITION_TAG = 'ha-lab-partition';
-const VRRP_TAG = 'ha-lab-block-vrrp';
 const MANIFESTS = '/etc/kubernetes/manifests';
 const PARKED = '/etc/kubernetes/ha-lab-parked';
 
@@ -27,73 +24,42 @@ function runnerOf(lab: OpenLab, node: string): NodeRunner {
   return runner;
 }
 
+/** Whatever a fault did to the machine's power, it runs (and is not frozen) afterwards. */
 async function ensureRunning(lab: OpenLab, node: string): Promise<void> {
   const name = containerName(lab.lab, node);
-  const info = await inspectContainer(name);
+  const info = await lab.provider.inspectMachine(name);
   if (!info) return;
-  if (info.State.Paused) await containerAction(name, 'unpause');
-  else if (!info.State.Running) await containerAction(name, 'start');
+  if (info.paused) await lab.provider.power(name, 'unpause');
+  else if (!info.running) await lab.provider.power(name, 'start');
 }
 
-/** Deletes every rule carrying our comment tag; safe to run when none is there. */
-function removeTaggedRules(tag: string): string {
-  return `for chain in INPUT OUTPUT; do
-  while iptables -S "$chain" | grep -q -- '--comment ${tag}'; do
-    rule=$(iptables -S "$chain" | grep -- '--comment ${tag}' | head -n1 | sed "s/^-A /-D /")
-    eval "iptables $rule"
-  done
-done`;
-}
-
-const containerFault = (action: 'kill' | 'stop' | 'pause' | 'restart'): FaultKind => ({
+const powerFault = (action: 'kill' | 'stop' | 'pause' | 'restart'): FaultKind => ({
   async apply(lab, spec) {
-    await containerAction(containerName(lab.lab, spec.node), action);
+    await lab.provider.power(containerName(lab.lab, spec.node), action);
   },
   async undo(lab, spec) {
     await ensureRunning(lab, spec.node);
   },
 });
 
+/** Cut off from every other node and the host (see the provider's primitive). */
 const partition: FaultKind = {
-  // Drops everything to and from the lab subnet inside the node (peers, VXLAN, the host at
-  // the gateway address), leaving loopback: the node is cut off from every other node and the
-  // host. ARP is dropped too: iptables does not see it, and a partitioned master that still
-  // answered ARP for the VIP would poison its neighbours' caches for after the heal.
   async apply(lab, spec) {
-    const s = lab.topology.subnet;
-    await run(runnerOf(lab, spec.node), [
-      'sh',
-      '-ec',
-      `iptables -I INPUT 1 -s ${s} -m comment --comment ${PARTITION_TAG} -j DROP
-iptables -I OUTPUT 1 -d ${s} -m comment --comment ${PARTITION_TAG} -j DROP
-arptables -A INPUT -j DROP
-arptables -A OUTPUT -j DROP`,
-    ]);
+    await lab.provider.partition(runnerOf(lab, spec.node), lab.topology.subnet);
   },
   async undo(lab, spec) {
     await ensureRunning(lab, spec.node);
-    // ha-lab is the only user of arptables in a node, so flushing it is the exact undo.
-    await run(runnerOf(lab, spec.node), [
-      'bash',
-      '-ec',
-      `arptables -F\n${removeTaggedRules(PARTITION_TAG)}`,
-    ]);
+    await lab.provider.healPartition(runnerOf(lab, spec.node));
   },
 };
 
 const blockVrrp: FaultKind = {
-  // IP protocol 112 is VRRP: with it dropped both ways, every master believes it is alone.
   async apply(lab, spec) {
-    await run(runnerOf(lab, spec.node), [
-      'sh',
-      '-ec',
-      `iptables -I INPUT 1 -p 112 -m comment --comment ${VRRP_TAG} -j DROP
-iptables -I OUTPUT 1 -p 112 -m comment --comment ${VRRP_TAG} -j DROP`,
-    ]);
+    await lab.provider.blockVrrp(runnerOf(lab, spec.node));
   },
   async undo(lab, spec) {
     await ensureRunning(lab, spec.node);
-    await run(runnerOf(lab, spec.node), ['bash', '-ec', removeTaggedRules(VRRP_TAG)]);
+    await lab.provider.unblockVrrp(runnerOf(lab, spec.node));
   },
 };
 
@@ -160,10 +126,10 @@ const serviceKill: FaultKind = {
 };
 
 export const FAULTS: Record<string, FaultKind> = {
-  kill: containerFault('kill'),
-  stop: containerFault('stop'),
-  pause: containerFault('pause'),
-  restart: containerFault('restart'),
+  kill: powerFault('kill'),
+  stop: powerFault('stop'),
+  pause: powerFault('pause'),
+  restart: powerFault('restart'),
   partition,
   'block-vrrp': blockVrrp,
   'service-stop': serviceStop,

@@ -1,8 +1,5 @@
 import { containerName, masters } from '../../core/topology.js';
-import { type ContainerEvent, watchContainerEvents } from '../../runtime/engine-events.js';
-import { type LineStream, streamLines } from '../../runtime/exec-stream.js';
-import { kernelAddresses } from '../../runtime/netns-view.js';
-import { inspectContainer } from '../../runtime/node-containers.js';
+import type { LineStream, MachineEvent } from '../../runtime/provider.js';
 import { LABEL_LAB, LABEL_MANAGED, LABEL_NODE } from '../../core/topology.js';
 import { type ProbeContext, everyInterval, tick } from './probe-context.js';
 
@@ -21,6 +18,7 @@ const FROZEN_READ_MS = 250;
  */
 export function vipProbe(ctx: ProbeContext): Promise<void>[] {
   const vip = ctx.lab.topology.vip;
+  const { provider } = ctx.lab;
   const group = masters(ctx.lab.topology);
   const views = new Map<string, View>(group.map((m) => [m.name, 'unknown']));
   const paused = new Set<string>();
@@ -41,9 +39,9 @@ export function vipProbe(ctx: ProbeContext): Promise<void>[] {
     ctx.emit({ type: 'vip', at: Date.now(), holders, unknown, frozen });
   };
   const readKernel = async (name: string): Promise<View> => {
-    const addresses = await kernelAddresses(containerName(ctx.lab.lab, name)).catch(
-      () => undefined,
-    );
+    const addresses = await provider
+      .kernelAddresses(containerName(ctx.lab.lab, name))
+      .catch(() => undefined);
     return addresses === undefined ? 'unknown' : addresses.includes(vip) ? 'holds' : 'free';
   };
   const set = (name: string, view: View) => {
@@ -55,8 +53,8 @@ export function vipProbe(ctx: ProbeContext): Promise<void>[] {
   const follow = async (name: string) => {
     const container = containerName(ctx.lab.lab, name);
     while (!ctx.signal.aborted) {
-      const info = await inspectContainer(container).catch(() => undefined);
-      if (!info?.State.Running) {
+      const info = await provider.inspectMachine(container).catch(() => undefined);
+      if (!info?.running) {
         set(name, 'free');
         await tick(200, ctx.signal);
         continue;
@@ -64,10 +62,14 @@ export function vipProbe(ctx: ProbeContext): Promise<void>[] {
       let stream: LineStream | undefined;
       try {
         // Start the monitor first, then read the current state: no change can slip between.
-        stream = await streamLines(container, ['ip', '-o', '-4', 'monitor', 'address'], (line) => {
-          if (!line.includes(` ${vip}/`)) return;
-          set(name, line.startsWith('Deleted') ? 'free' : 'holds');
-        });
+        stream = await provider.streamLines(
+          container,
+          ['ip', '-o', '-4', 'monitor', 'address'],
+          (line) => {
+            if (!line.includes(` ${vip}/`)) return;
+            set(name, line.startsWith('Deleted') ? 'free' : 'holds');
+          },
+        );
         const runner = ctx.lab.runners[name];
         const now = await runner?.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'], {
           timeoutMs: 3000,
@@ -84,9 +86,9 @@ export function vipProbe(ctx: ProbeContext): Promise<void>[] {
         stream?.close();
       }
       if (!ctx.signal.aborted) {
-        const after = await inspectContainer(container).catch(() => undefined);
+        const after = await provider.inspectMachine(container).catch(() => undefined);
         // While the stream reconnects, the kernel itself still says whether it has the VIP.
-        set(name, after?.State.Running && !after.State.Paused ? await readKernel(name) : 'free');
+        set(name, after?.running && !after.paused ? await readKernel(name) : 'free');
         await tick(200, ctx.signal);
       }
     }
@@ -94,14 +96,14 @@ export function vipProbe(ctx: ProbeContext): Promise<void>[] {
 
   const watchPauses = async () => {
     for (const m of group) {
-      const info = await inspectContainer(containerName(ctx.lab.lab, m.name)).catch(
-        () => undefined,
-      );
-      if (info?.State.Paused) paused.add(m.name);
+      const info = await provider
+        .inspectMachine(containerName(ctx.lab.lab, m.name))
+        .catch(() => undefined);
+      if (info?.paused) paused.add(m.name);
     }
-    const watcher = await watchContainerEvents(
+    const watcher = await provider.watchEvents(
       { [LABEL_MANAGED]: 'true', [LABEL_LAB]: ctx.lab.lab },
-      (e: ContainerEvent) => {
+      (e: MachineEvent) => {
         const node = e.labels[LABEL_NODE];
         if (!node || !views.has(node)) return;
         if (e.action === 'pause') paused.add(node);

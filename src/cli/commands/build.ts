@@ -3,7 +3,6 @@ import { cacheRoot } from '../../core/paths.js';
 import { join } from 'node:path';
 import { ensureArtifacts } from '../../lab/artifacts/ensure-artifacts.js';
 import { resolveKubernetesVersion } from '../../lab/versions.js';
-import { pingEngine } from '../../runtime/docker-client.js';
 import type { CliContext } from '../cli-context.js';
 import { plainProgress } from '../progress-printer.js';
 
@@ -17,7 +16,7 @@ export function registerBuild(program: Command, ctx: CliContext): void {
     .option('--force', 'rebuild even what the cache holds')
     .action(async (flags: { kubernetesVersion?: string; force?: boolean }) => {
       const version = resolveKubernetesVersion(flags.kubernetesVersion);
-      await pingEngine();
+      const provider = await ctx.reach();
       const started = Date.now();
       const events = plainProgress(ctx.stderr, started);
       const artifacts = await ensureArtifacts(
@@ -28,6 +27,7 @@ export function registerBuild(program: Command, ctx: CliContext): void {
           events,
           signal: ctx.signal,
           force: Boolean(flags.force),
+          images: provider.images,
         },
       );
       ctx.stdout.write(

@@ -10,7 +10,7 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
     .option('--json', 'machine-readable output')
     .option('--kubernetes-version <version>', 'the version to plan a build for')
     .action(async (flags: { json?: boolean; kubernetesVersion?: string }) => {
-      const report = await doctorReport(cacheRoot(), flags.kubernetesVersion);
+      const report = await doctorReport(ctx.provider(), cacheRoot(), flags.kubernetesVersion);
       if (flags.json) {
         ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         return;

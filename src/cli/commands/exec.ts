@@ -3,7 +3,6 @@ import { RuntimeError, UsageError } from '../../core/errors.js';
 import { readLabState } from '../../lab/lab-state.js';
 import { nodeRunners } from '../../lab/node-access.js';
 import { buildTopology, findNode, validateLabName } from '../../core/topology.js';
-import { pingEngine } from '../../runtime/docker-client.js';
 import type { CliContext } from '../cli-context.js';
 import { nameOption } from '../options.js';
 
@@ -28,8 +27,7 @@ export function registerExec(program: Command, ctx: CliContext): void {
     .action(async (node: string, command: string[], flags: { name: string }) => {
       const topology = await labTopology(flags.name);
       findNode(topology, node);
-      await pingEngine();
-      const runner = nodeRunners(topology)[node];
+      const runner = nodeRunners(topology, await ctx.reach())[node];
       if (!runner) throw new RuntimeError('no-runner', `no runner for ${node}`);
       const result = await runner.exec(command, { timeoutMs: 600_000, signal: ctx.signal });
       ctx.stdout.write(result.stdout);
@@ -54,8 +52,7 @@ export function registerExec(program: Command, ctx: CliContext): void {
             'invalid-lines',
             `invalid --lines "${flags.lines}": give a positive number`,
           );
-        await pingEngine();
-        const runner = nodeRunners(topology)[node];
+        const runner = nodeRunners(topology, await ctx.reach())[node];
         if (!runner) throw new RuntimeError('no-runner', `no runner for ${node}`);
         const args = [
           'journalctl',

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { RuntimeError } from '../../core/errors.js';
 import { heal } from '../../chaos/heal.js';
 import { openLab } from '../../lab/open-lab.js';
-import { pingEngine } from '../../runtime/docker-client.js';
 import type { CliContext } from '../cli-context.js';
 import { nameOption } from '../options.js';
 
@@ -12,8 +11,7 @@ export function registerHeal(program: Command, ctx: CliContext): void {
     .description('undo every fault still recorded for the lab (e.g. after a killed scenario run)')
     .addOption(nameOption())
     .action(async (flags: { name: string }) => {
-      await pingEngine();
-      const lab = await openLab(flags.name, { requireReady: false });
+      const lab = await openLab(flags.name, await ctx.reach(), { requireReady: false });
       const result = await heal(lab);
       ctx.stdout.write(
         result.undone.length === 0 && result.failed.length === 0 ? 'nothing to heal\n' : '',

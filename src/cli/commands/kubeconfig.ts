@@ -6,7 +6,6 @@ import { kubeconfigPath } from '../../lab/actions/kubeadm-actions.js';
 import { enableForwarder } from '../../lab/forwarder-access.js';
 import { mergeKubeconfig } from '../../lab/kubeconfig-merge.js';
 import { openLab } from '../../lab/open-lab.js';
-import { pingEngine } from '../../runtime/docker-client.js';
 import { validateLabName } from '../../core/topology.js';
 import type { CliContext } from '../cli-context.js';
 import { nameOption } from '../options.js';
@@ -32,7 +31,7 @@ export function registerKubeconfig(program: Command, ctx: CliContext): void {
           `lab "${lab}" has no kubeconfig: bring it up with \`ha-lab up --name ${lab}\``,
         );
       }
-      const opened = flags.forwarder ? await pingEngine().then(() => openLab(lab)) : undefined;
+      const opened = flags.forwarder ? await openLab(lab, await ctx.reach()) : undefined;
       if (opened) path = (await enableForwarder(opened)).kubeconfig;
       if (flags.merge) {
         const file = typeof flags.merge === 'string' ? flags.merge : undefined;

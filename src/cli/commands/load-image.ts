@@ -4,7 +4,6 @@ import { cacheRoot } from '../../core/paths.js';
 import { loadImage } from '../../lab/load-image.js';
 import { openLab } from '../../lab/open-lab.js';
 import { findNode } from '../../core/topology.js';
-import { pingEngine } from '../../runtime/docker-client.js';
 import type { CliContext } from '../cli-context.js';
 import { nameOption } from '../options.js';
 
@@ -16,8 +15,7 @@ export function registerLoadImage(program: Command, ctx: CliContext): void {
     .addOption(nameOption())
     .option('--nodes <list>', 'comma-separated nodes (default: all six)')
     .action(async (image: string, flags: { name: string; nodes?: string }) => {
-      await pingEngine();
-      const lab = await openLab(flags.name);
+      const lab = await openLab(flags.name, await ctx.reach());
       const nodes = flags.nodes
         ? flags.nodes.split(',').map((n) => findNode(lab.topology, n.trim()).name)
         : lab.topology.nodes.map((n) => n.name);

@@ -10,7 +10,6 @@ import {
 import { runScenarioSession } from '../../chaos/scenario-session.js';
 import { listBuiltinScenarios, resolveScenario } from '../../chaos/scenario/index.js';
 import { openLab } from '../../lab/open-lab.js';
-import { pingEngine } from '../../runtime/docker-client.js';
 import type { CliContext } from '../cli-context.js';
 import { nameOption } from '../options.js';
 
@@ -40,8 +39,7 @@ export function registerScenario(program: Command, ctx: CliContext): void {
           );
         }
         const { scenario: loaded } = await resolveScenario(nameOrFile);
-        await pingEngine();
-        const lab = await openLab(flags.name);
+        const lab = await openLab(flags.name, await ctx.reach());
         const stamp = new Date().toISOString().replaceAll(':', '-').replace(/\..+/, '');
         const reportDir = resolve(flags.reportDir ?? `reports/${loaded.name}-${stamp}`);
         const started = Date.now();

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../core/errors.js';
-import { pingEngine } from '../../runtime/docker-client.js';
 import { labStatus } from '../../lab/status.js';
 import type { CliContext } from '../cli-context.js';
 import { nameOption } from '../options.js';
@@ -13,8 +12,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .addOption(nameOption())
     .option('--json', 'machine-readable output (schemas/status.schema.json)')
     .action(async (flags: { name: string; json?: boolean }) => {
-      await pingEngine();
-      const status = await labStatus(flags.name);
+      const status = await labStatus(await ctx.reach(), flags.name);
       if (!status.exists) {
         throw new UsageError(
           'no-such-lab',

@@ -4,7 +4,6 @@ import { UsageError } from '../../core/errors.js';
 import { withTimeout } from '../../core/wait.js';
 import { LiveSession } from '../../chaos/live-session.js';
 import { openLab } from '../../lab/open-lab.js';
-import { pingEngine } from '../../runtime/docker-client.js';
 import type { CliContext } from '../cli-context.js';
 import { loadUi } from '../load-ui.js';
 import { nameOption } from '../options.js';
@@ -17,8 +16,7 @@ export async function runTui(labName: string, ctx: CliContext): Promise<void> {
       'ha-lab tui needs a terminal; in scripts use `ha-lab status --json`',
     );
   }
-  await pingEngine();
-  const lab = await openLab(labName);
+  const lab = await openLab(labName, await ctx.reach());
   const { startDashboard } = await loadUi();
   const session = new LiveSession(lab);
   await session.start();

@@ -67,6 +67,7 @@ export function registerUp(program: Command, ctx: CliContext): void {
       try {
         await up({
           lab: flags.name,
+          provider: ctx.provider(),
           subnet: flags.subnet,
           kubernetesVersion: flags.kubernetesVersion,
           keep: Boolean(flags.keep),
@@ -88,7 +89,7 @@ export function registerUp(program: Command, ctx: CliContext): void {
       } finally {
         await view?.stop();
       }
-      const status = await labStatus(flags.name);
+      const status = await labStatus(ctx.provider(), flags.name);
       printSummary(ctx.stdout, status, Date.now() - started);
     });
 }

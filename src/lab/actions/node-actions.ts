@@ -1,11 +1,5 @@
 import { RuntimeError } from '../../core/errors.js';
 import { waitFor } from '../../core/wait.js';
-import {
-  createNodeContainer,
-  inspectContainer,
-  containerAction,
-} from '../../runtime/node-containers.js';
-import { createInternalNetwork, inspectNetwork } from '../../runtime/networks.js';
 import { run } from '../../runtime/node-runner.js';
 import { type Action, onEachNode, onNode } from '../action.js';
 import type { LabContext } from '../lab-context.js';
@@ -21,9 +15,9 @@ export const createNetwork: Action<LabContext> = {
   name: 'network',
   async run(ctx) {
     const name = networkName(ctx.lab);
-    if (await inspectNetwork(name)) return;
+    if (await ctx.provider.inspectNetwork(name)) return;
     const t = ctx.topology;
-    await createInternalNetwork({
+    await ctx.provider.createInternalNetwork({
       name,
       subnet: t.subnet,
       ipRange: t.ipRange,
@@ -41,14 +35,14 @@ export const createNodes: Action<LabContext> = {
       ctx.topology.nodes.map((node) =>
         onNode(node.name, async () => {
           const name = containerName(ctx.lab, node.name);
-          const existing = await inspectContainer(name);
-          if (existing?.State.Running) return;
+          const existing = await ctx.provider.inspectMachine(name);
+          if (existing?.running) return;
           if (existing) {
             // A stopped node (engine restart, `docker stop`): start it again, same IP and volumes.
-            await containerAction(name, 'start');
+            await ctx.provider.power(name, 'start');
             return;
           }
-          await createNodeContainer({
+          await ctx.provider.createMachine({
             name,
             hostname: node.name,
             image,

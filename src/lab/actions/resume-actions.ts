@@ -23,6 +23,7 @@ function wholeAgain(stopped: string[], since: number): Action<LabContext> {
       const kubeconfig = await readFile(kubeconfigPath(ctx.stateDir), 'utf8');
       const access = {
         topology: ctx.topology,
+        provider: ctx.provider,
         runners: ctx.runners,
         admin: adminIdentity(kubeconfig),
         etcdProbe: await loadProbeCredentials(ctx.stateDir),

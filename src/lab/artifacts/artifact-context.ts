@@ -1,6 +1,8 @@
 import type { EventSink } from '../../core/events.js';
+import type { ImageStore } from '../../runtime/provider.js';
 
-export interface ArtifactContext {
+/** What building host artifacts (Go binaries, downloads) needs. */
+export interface BuildContext {
   cacheRoot: string;
   /** Build logs go here; errors name the file. */
   logDir: string;
@@ -10,10 +12,15 @@ export interface ArtifactContext {
   force?: boolean;
 }
 
-export function progress(ctx: ArtifactContext, phase: string, message: string): void {
+/** Building images needs, in addition, where images are built, inspected and saved. */
+export interface ArtifactContext extends BuildContext {
+  images: ImageStore;
+}
+
+export function progress(ctx: BuildContext, phase: string, message: string): void {
   ctx.events({ kind: 'phase-progress', at: Date.now(), phase, message });
 }
 
-export function warn(ctx: ArtifactContext, message: string): void {
+export function warn(ctx: BuildContext, message: string): void {
   ctx.events({ kind: 'log', at: Date.now(), level: 'warn', message });
 }

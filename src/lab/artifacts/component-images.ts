@@ -1,6 +1,5 @@
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildImage, imageLabels } from '../../runtime/image-builder.js';
 import { LABEL_MANAGED } from '../../core/topology.js';
 import { type ArtifactContext, progress } from './artifact-context.js';
 import type { BinarySet } from './go-binaries.js';
@@ -80,7 +79,7 @@ async function buildOne(
   ctx: ArtifactContext,
 ): Promise<void> {
   const inputs = hashInputs([recipe.dockerfile, binarySha]);
-  const labels = await imageLabels(recipe.tag);
+  const labels = await ctx.images.labels(recipe.tag);
   if (labels?.[LABEL_INPUTS] === inputs && !ctx.force) return;
   progress(ctx, 'images', `building ${recipe.tag}`);
   const dir = join(ctx.cacheRoot, 'stage', `image-${inputs.slice(0, 12)}`);
@@ -94,7 +93,7 @@ async function buildOne(
   await writeFile(join(dir, 'rootfs', 'etc', 'group'), 'root:x:0:\nnobody:x:65534:\n');
   await copyFile(join(recipe.binaryDir, recipe.binary), join(dir, recipe.binary));
   await writeFile(join(dir, 'Dockerfile'), recipe.dockerfile);
-  await buildImage({
+  await ctx.images.build({
     contextDir: dir,
     dockerfile: join(dir, 'Dockerfile'),
     tag: recipe.tag,

@@ -1,7 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runHost } from '../../runtime/host-commands.js';
-import { ensureBaseImage, imageId } from '../../runtime/image-builder.js';
 import type { KubernetesVersion } from '../versions.js';
 import type { ArtifactContext } from './artifact-context.js';
 import { progress } from './artifact-context.js';
@@ -70,7 +69,7 @@ export async function ensureArtifacts(
 ): Promise<Artifacts> {
   await mkdir(ctx.logDir, { recursive: true });
   progress(ctx, 'artifacts', 'base image');
-  await ensureBaseImage(
+  await ctx.images.ensureBase(
     BASE_IMAGE,
     'bookworm',
     await debianMirror(),
@@ -115,7 +114,7 @@ export async function ensureArtifacts(
     ctx,
   );
 
-  const ids = await Promise.all(Object.values(expected).map((tag) => imageId(tag)));
+  const ids = await Promise.all(Object.values(expected).map((tag) => ctx.images.id(tag)));
   const nodeImage = await ensureNodeImage(
     {
       kubernetesVersion: request.version.version,

@@ -8,7 +8,7 @@ import {
   kubernetesLdflags,
   type KubernetesVersion,
 } from '../versions.js';
-import { type ArtifactContext, progress, warn } from './artifact-context.js';
+import { type BuildContext, progress, warn } from './artifact-context.js';
 import { buildEntry, checkEntry, entryDir, hashInputs } from './cache-manifest.js';
 import { corednsModuleDir, goVersion, kubernetesModuleDir } from './go-modules.js';
 
@@ -36,7 +36,7 @@ async function moduleFingerprint(dir: string): Promise<string[]> {
  * file) is reported and rebuilt rather than used.
  */
 async function ensureEntry(
-  ctx: ArtifactContext,
+  ctx: BuildContext,
   component: string,
   version: string,
   inputs: string[],
@@ -63,7 +63,7 @@ async function ensureEntry(
 
 export async function ensureKubernetesBinaries(
   version: KubernetesVersion,
-  ctx: ArtifactContext,
+  ctx: BuildContext,
 ): Promise<BinarySet> {
   const logFile = join(ctx.logDir, `build-kubernetes-${version.version}.log`);
   const moduleDir = await kubernetesModuleDir(version.version, ctx, logFile);
@@ -88,7 +88,7 @@ export async function ensureKubernetesBinaries(
   );
 }
 
-export async function ensureEtcdBinaries(ctx: ArtifactContext): Promise<BinarySet> {
+export async function ensureEtcdBinaries(ctx: BuildContext): Promise<BinarySet> {
   const moduleDir = join(repoRoot(), 'go', 'etcd');
   const ldflags = `-X go.etcd.io/etcd/api/v3/version.GitSHA=${ETCD_VERSION}`;
   return ensureEntry(
@@ -111,10 +111,7 @@ export async function ensureEtcdBinaries(ctx: ArtifactContext): Promise<BinarySe
   );
 }
 
-export async function ensureCorednsBinary(
-  version: string,
-  ctx: ArtifactContext,
-): Promise<BinarySet> {
+export async function ensureCorednsBinary(version: string, ctx: BuildContext): Promise<BinarySet> {
   const logFile = join(ctx.logDir, `build-coredns-${version}.log`);
   const moduleDir = await corednsModuleDir(version, ctx, logFile);
   const inputs = [
@@ -129,7 +126,7 @@ export async function ensureCorednsBinary(
   });
 }
 
-export async function ensurePauseBinary(version: string, ctx: ArtifactContext): Promise<BinarySet> {
+export async function ensurePauseBinary(version: string, ctx: BuildContext): Promise<BinarySet> {
   const moduleDir = join(repoRoot(), 'go', 'pause');
   const inputs = [
     await readFile(join(moduleDir, 'main.go'), 'utf8'),

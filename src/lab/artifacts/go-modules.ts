@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../../core/paths.js';
 import { runHost } from '../../runtime/host-commands.js';
 import { KUBERNETES_COMMANDS } from '../versions.js';
-import type { ArtifactContext } from './artifact-context.js';
+import type { BuildContext } from './artifact-context.js';
 
 /**
  * The Go wrapper modules. The default versions are committed under go/ with their go.sum;
@@ -46,7 +46,7 @@ export function renderKubernetesWrapper(version: string, kubernetesGoMod: string
 
 export async function kubernetesModuleDir(
   version: string,
-  ctx: ArtifactContext,
+  ctx: BuildContext,
   logFile: string,
 ): Promise<string> {
   if (version === COMMITTED.kubernetes) return join(repoRoot(), 'go', 'kubernetes');
@@ -71,7 +71,7 @@ export async function kubernetesModuleDir(
 
 export async function corednsModuleDir(
   version: string,
-  ctx: ArtifactContext,
+  ctx: BuildContext,
   logFile: string,
 ): Promise<string> {
   const committed = join(repoRoot(), 'go', 'coredns');

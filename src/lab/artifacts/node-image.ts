@@ -8,7 +8,6 @@ import {
   renderKubeadmDropIn,
   renderKubeletUnit,
 } from '../../provision/units.js';
-import { buildImage, imageLabels, saveImages } from '../../runtime/image-builder.js';
 import { LABEL_MANAGED } from '../../core/topology.js';
 import { type ArtifactContext, progress } from './artifact-context.js';
 import { hashInputs } from './cache-manifest.js';
@@ -74,7 +73,7 @@ export async function ensureNodeImage(
   ctx: ArtifactContext,
 ): Promise<string> {
   const { tag, inputsHash } = await nodeImageTag(inputs);
-  const labels = await imageLabels(tag);
+  const labels = await ctx.images.labels(tag);
   if (labels?.[LABEL_INPUTS] === inputsHash && !ctx.force) return tag;
   progress(ctx, 'images', `building node image ${tag}`);
   const logFile = join(ctx.logDir, 'build-node-image.log');
@@ -97,20 +96,20 @@ export async function ensureNodeImage(
     await place(join(inputs.etcd.dir, name), join(stage, 'bin', name));
   const e = inputs.expected;
   progress(ctx, 'images', 'saving component images for preloading');
-  await saveImages(
+  await ctx.images.save(
     [e.pause, e.coredns, e.proxy],
     join(stage, 'preload', 'common.tar'),
     logFile,
     ctx.signal,
   );
-  await saveImages(
+  await ctx.images.save(
     [e.apiserver, e.controllerManager, e.scheduler],
     join(stage, 'preload', 'control-plane.tar'),
     logFile,
     ctx.signal,
   );
   try {
-    await buildImage({
+    await ctx.images.build({
       contextDir: stage,
       dockerfile: join(stage, 'node.Dockerfile'),
       tag,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { RuntimeError } from '../../core/errors.js';
 import { runHost } from '../../runtime/host-commands.js';
 import { ETCD_VERSION, KUBERNETES_COMMANDS, type KubernetesVersion } from '../versions.js';
-import { type ArtifactContext, progress, warn } from './artifact-context.js';
+import { type BuildContext, progress, warn } from './artifact-context.js';
 import { buildEntry, checkEntry, entryDir, hashInputs } from './cache-manifest.js';
 import type { BinarySet } from './go-binaries.js';
 
@@ -80,7 +80,7 @@ export function parseChecksums(text: string): Map<string, string> {
 }
 
 async function ensureDownloaded(
-  ctx: ArtifactContext,
+  ctx: BuildContext,
   component: string,
   version: string,
   source: string,
@@ -107,7 +107,7 @@ async function ensureDownloaded(
 export async function downloadKubernetesBinaries(
   version: KubernetesVersion,
   release: ReleaseSource,
-  ctx: ArtifactContext,
+  ctx: BuildContext,
 ): Promise<BinarySet> {
   const arch = release.arch ?? 'amd64';
   const base = `${release.kubernetesBaseUrl.replace(/\/$/, '')}/${version.version}/bin/linux/${arch}`;
@@ -132,7 +132,7 @@ export async function downloadKubernetesBinaries(
 
 export async function downloadEtcdBinaries(
   release: ReleaseSource,
-  ctx: ArtifactContext,
+  ctx: BuildContext,
 ): Promise<BinarySet> {
   const arch = release.arch ?? 'amd64';
   const name = `etcd-${ETCD_VERSION}-linux-${arch}`;

@@ -1,5 +1,5 @@
 import { API_PORT, containerName, masters, type Topology } from '../../core/topology.js';
-import { kernelAddresses } from '../../runtime/netns-view.js';
+import type { Provider } from '../../runtime/provider.js';
 import type { NodeRunner } from '../../runtime/node-runner.js';
 import { apiGet, readyz } from '../clients/api-client.js';
 import { etcdHashKv, etcdMembers, etcdStatus } from '../clients/etcd-client.js';
@@ -35,6 +35,7 @@ export interface LabEvidence {
 
 export interface EvidenceAccess {
   topology: Topology;
+  provider: Provider;
   runners: Record<string, NodeRunner>;
   admin: TlsIdentity;
   etcdProbe: TlsIdentity;
@@ -68,9 +69,9 @@ export function leaseRenewals(leaseListJson: string): Record<string, number | nu
  */
 async function withKernelView(facts: NodeFacts, access: EvidenceAccess): Promise<NodeFacts> {
   if (facts.reachable || facts.vip === undefined) return facts;
-  const addresses = await kernelAddresses(containerName(access.topology.lab, facts.node)).catch(
-    () => undefined,
-  );
+  const addresses = await access.provider
+    .kernelAddresses(containerName(access.topology.lab, facts.node))
+    .catch(() => undefined);
   if (!addresses) return facts;
   return { ...facts, vip: addresses.includes(access.topology.vip) ? 'holds' : 'free' };
 }
