@@ -55,6 +55,7 @@ export function checkApiUnavailable(
       false,
       `the API through the VIP was still failing when the run ended (since ${offset(history, failingSince)}, ${formatDuration(openMs)})`,
       { ...figures, unavailableMs: Math.max(openMs, figures.unavailableMs), outages: windows + 1 },
+      failingSince,
     );
   }
   if (windows === 0) {
@@ -70,6 +71,7 @@ export function checkApiUnavailable(
     figures.unavailableMs <= expectation.maxMs,
     `the API through the VIP was unavailable for up to ${formatDuration(figures.unavailableMs)} (from ${offset(history, longest.from)}, ±${figures.resolutionMs} ms); limit ${formatDuration(expectation.maxMs)}`,
     figures,
+    longest.from,
   );
 }
 

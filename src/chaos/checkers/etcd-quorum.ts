@@ -59,6 +59,7 @@ export function checkEtcdQuorum(
           true,
           `quorum lost as expected from ${offset(history, lost[0]!.at)} (for up to ${formatDuration(figures.lostMs)})`,
           figures,
+          lost[0]!.at,
         )
       : verdict(
           CHECK,
@@ -74,6 +75,7 @@ export function checkEtcdQuorum(
       false,
       `quorum lost at ${offset(history, lost[0]!.at)}: ${healthyCount(lost[0]!)} healthy member(s) in ${lost.length} of ${samples.length} samples`,
       figures,
+      lost[0]!.at,
     );
   }
   if (twoLeaders.length > 0) {
@@ -82,6 +84,7 @@ export function checkEtcdQuorum(
       false,
       `${leadersInOneTerm(twoLeaders[0]!)} leaders in one term at ${offset(history, twoLeaders[0]!.at)}`,
       figures,
+      twoLeaders[0]!.at,
     );
   }
   if (figures.leaderlessMs > electionLimitMs) {

@@ -49,6 +49,7 @@ export function checkLeaderElection(
       false,
       `no leader other than ${from} was elected after ${fault.id} (${fault.fault}) at ${offset(history, fault.appliedAt)}`,
       { electionMs: null, from, to: null },
+      fault.appliedAt + expectation.withinMs,
     );
   }
   const electionMs = elected.at - fault.appliedAt;
@@ -58,5 +59,6 @@ export function checkLeaderElection(
     electionMs <= expectation.withinMs,
     `etcd leader ${from} → ${to} ${formatDuration(electionMs)} after ${fault.id} (${fault.fault}); limit ${formatDuration(expectation.withinMs)}`,
     { electionMs, from, to, limitMs: expectation.withinMs },
+    elected.at,
   );
 }

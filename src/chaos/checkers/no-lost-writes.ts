@@ -19,7 +19,8 @@ export function checkNoLostWrites(
   const acknowledged = writes.filter((w) => w.outcome === 'ok');
   const present = new Set(history.finalReadback?.present ?? []);
   const values = history.finalReadback?.values;
-  const lost = acknowledged.filter((w) => !present.has(w.key)).map((w) => w.key);
+  const lostWrites = acknowledged.filter((w) => !present.has(w.key));
+  const lost = lostWrites.map((w) => w.key);
   // Read back with another value than the writer wrote: the store returned something else.
   const changed = acknowledged
     .filter((w) => values && w.value !== undefined && present.has(w.key))
@@ -67,6 +68,7 @@ export function checkNoLostWrites(
       false,
       `${lost.length} of ${acknowledged.length} acknowledged writes are missing: ${shown}${more}`,
       figures,
+      Math.min(...lostWrites.map((w) => w.at)),
     );
   }
   if (changed.length > 0) {

@@ -74,6 +74,7 @@ export function checkRejoin(
       false,
       `never whole after the last undo; at the end: ${final.missing.join('; ')}`,
       figures,
+      lastUndo + expectation.withinMs,
     );
   }
   if (!final.whole) {
@@ -82,6 +83,7 @@ export function checkRejoin(
       false,
       `whole ${formatDuration(figures.rejoinMs!)} after the last undo but not at the end: ${final.missing.join('; ')}`,
       figures,
+      final.at,
     );
   }
   if (!hash.equal) {
@@ -92,6 +94,7 @@ export function checkRejoin(
     figures.rejoinMs! <= expectation.withinMs,
     `whole by fresh evidence (leases renewed, processes restarted, /readyz, VRRP, etcd caught up) ${formatDuration(figures.rejoinMs!)} after the last undo; limit ${formatDuration(expectation.withinMs)}`,
     figures,
+    first.at,
   );
 }
 

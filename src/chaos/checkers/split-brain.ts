@@ -117,6 +117,7 @@ function dualVerdict(
     figures.maxDualHolderMs <= limitMs,
     `two VIP holders for up to ${formatDuration(figures.maxDualHolderMs)} (from ${offset(history, longest.from)}, ${episodes} time(s)); limit ${formatDuration(limitMs)}`,
     { ...figures, limitMs },
+    longest.from,
   );
 }
 
@@ -162,6 +163,7 @@ function checkExpectedSplit(
       false,
       `split brain seen, but after the undo the VIP ended with ${final.holders.length} holder(s) (${final.holders.join(', ') || 'none'}${unknown})`,
       all,
+      final.at,
     );
   }
   return verdict(
@@ -169,6 +171,7 @@ function checkExpectedSplit(
     true,
     `split brain seen as expected (up to ${formatDuration(figures.maxDualHolderMs)}); after the undo only ${final.holders[0]} holds the VIP`,
     all,
+    final.at,
   );
 }
 

@@ -10,6 +10,11 @@ export interface Verdict {
   /** One line a person can act on: what was measured against what limit. */
   summary: string;
   figures: Figures;
+  /**
+   * The moment (ms since the epoch) the verdict rests on, e.g. when the new VIP holder
+   * appeared or an outage began, so a report can point at it; absent when no moment decides.
+   */
+  decidedAt?: number;
 }
 
 /** One fault as the run applied it, rebuilt from its FaultRecord entries. */
@@ -43,8 +48,9 @@ export function verdict(
   passed: boolean,
   summary: string,
   figures: Figures = {},
+  decidedAt?: number,
 ): Verdict {
-  return { check, passed, summary, figures };
+  return { check, passed, summary, figures, ...(decidedAt === undefined ? {} : { decidedAt }) };
 }
 
 /** "+12.3s": a moment as an offset from the start of the run, which is how timelines read. */

@@ -61,6 +61,8 @@ export function checkVipFailover(
       false,
       `the VIP never moved from ${from} to exactly one other live master after ${fault.id} (${fault.fault}) at ${offset(history, fault.appliedAt)}`,
       { failoverMs: null, from, to: null, faultId: fault.id },
+      // When the limit ran out without a new holder.
+      fault.appliedAt + expectation.withinMs,
     );
   }
   const failoverMs = taken.at - fault.appliedAt;
@@ -71,5 +73,6 @@ export function checkVipFailover(
     passed,
     `VIP moved ${from} → ${to} ${formatDuration(failoverMs)} after ${fault.id} (${fault.fault}); limit ${formatDuration(expectation.withinMs)}`,
     { failoverMs, from, to, faultId: fault.id, limitMs: expectation.withinMs },
+    taken.at,
   );
 }

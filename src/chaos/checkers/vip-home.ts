@@ -26,8 +26,14 @@ export function checkVipHome(
   }
   if (!final) return verdict(CHECK, false, 'no VIP samples were recorded', figures);
   if (final.holders.length === 1 && final.holders[0] === expected) {
-    return verdict(CHECK, true, `the VIP is back on ${expected}`, figures);
+    return verdict(CHECK, true, `the VIP is back on ${expected}`, figures, final.at);
   }
   const now = final.holders.length === 0 ? 'no master' : final.holders.join(' and ');
-  return verdict(CHECK, false, `the VIP ended on ${now}, expected ${expected} alone`, figures);
+  return verdict(
+    CHECK,
+    false,
+    `the VIP ended on ${now}, expected ${expected} alone`,
+    figures,
+    final.at,
+  );
 }

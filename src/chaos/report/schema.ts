@@ -157,6 +157,7 @@ export const verdictSchema = z.object({
   passed: z.boolean(),
   summary: z.string(),
   figures: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+  decidedAt: at.optional().describe('the moment the verdict rests on (report.html links to it)'),
 });
 
 export const REPORT_SCHEMA_VERSION = 1;
