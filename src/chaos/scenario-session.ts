@@ -77,7 +77,7 @@ export async function runScenarioSession(options: SessionOptions): Promise<Sessi
   const interrupted = reports.some((r) => r.interrupted);
   let aggregatePath: string | undefined;
   if (options.repeat > 1 && reports.length > 0)
-    aggregatePath = (await writeAggregate(options.reportDir, reports)).json;
+    aggregatePath = (await writeAggregate(options.reportDir, reports, paths)).json;
   return {
     reports,
     paths,

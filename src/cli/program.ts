@@ -5,6 +5,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerDown } from './commands/down.js';
 import { registerExec } from './commands/exec.js';
 import { registerHeal } from './commands/heal.js';
+import { registerReport } from './commands/report.js';
 import { registerScenario } from './commands/scenario.js';
 import { registerKubeconfig } from './commands/kubeconfig.js';
 import { registerKubectl } from './commands/kubectl.js';
@@ -35,6 +36,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDoctor(program, ctx);
   registerBuild(program, ctx);
   registerScenario(program, ctx);
+  registerReport(program, ctx);
   registerHeal(program, ctx);
   registerLoadImage(program, ctx);
   registerTui(program, ctx);

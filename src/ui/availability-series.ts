@@ -1,22 +1,24 @@
+import {
+  availabilityLevel,
+  bucketStart,
+  mergeSample,
+  type AvailabilityBucket,
+} from '../chaos/report/series.js';
+
 /**
  * API availability through the VIP, bucketed per second for the header sparkline. A probe
  * samples several times a second; one bucket per second keeps the series at 60 entries
- * however fast it samples.
+ * however fast it samples. Buckets and latency classes are report.html's (chaos/report/series),
+ * so the sparkline and the page never disagree about the same samples.
  */
 
-export interface AvailabilityBucket {
-  /** Whole seconds since the epoch. */
-  second: number;
-  ok: number;
-  errors: number;
-  maxLatencyMs: number;
-}
+export type { AvailabilityBucket };
 
 export const SERIES_SECONDS = 60;
+const SECOND_MS = 1000;
 
-/** Bars from fast to slow; absolute thresholds so a glance compares one run with another. */
+/** Bars from fast to slow, one per latency class. */
 const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
-const BAR_LIMITS_MS = [10, 25, 50, 100, 250, 500, 1000] as const;
 export const ERROR_GLYPH = '✗';
 /** A second with no sample at all: the probe is behind or not started, which is not an error. */
 export const GAP_GLYPH = ' ';
@@ -27,26 +29,19 @@ export function addSample(
   ok: boolean,
   latencyMs: number,
 ): AvailabilityBucket[] {
-  const second = Math.floor(at / 1000);
-  const index = series.findIndex((b) => b.second === second);
-  const previous = index >= 0 ? series[index] : undefined;
-  const bucket: AvailabilityBucket = {
-    second,
-    ok: (previous?.ok ?? 0) + (ok ? 1 : 0),
-    errors: (previous?.errors ?? 0) + (ok ? 0 : 1),
-    maxLatencyMs: Math.max(previous?.maxLatencyMs ?? 0, ok ? latencyMs : 0),
-  };
+  const start = bucketStart(at, SECOND_MS);
+  const index = series.findIndex((b) => b.start === start);
+  const bucket = mergeSample(series[index], start, { at, ok, latencyMs });
   const next = index >= 0 ? series.map((b, i) => (i === index ? bucket : b)) : [...series, bucket];
-  if (index < 0) next.sort((a, b) => a.second - b.second);
-  const newest = next[next.length - 1]?.second ?? second;
-  return next.filter((b) => b.second > newest - SERIES_SECONDS);
+  if (index < 0) next.sort((a, b) => a.start - b.start);
+  const newest = next[next.length - 1]?.start ?? start;
+  return next.filter((b) => b.start > newest - SERIES_SECONDS * SECOND_MS);
 }
 
 export function barFor(bucket: AvailabilityBucket | undefined): string {
   if (!bucket) return GAP_GLYPH;
-  if (bucket.errors > 0) return ERROR_GLYPH;
-  const level = BAR_LIMITS_MS.findIndex((limit) => bucket.maxLatencyMs < limit);
-  return BARS[level === -1 ? BARS.length - 1 : level] ?? '█';
+  const level = availabilityLevel(bucket);
+  return level === 'error' ? ERROR_GLYPH : (BARS[level] ?? '█');
 }
 
 /** The last `width` seconds up to `now`, oldest on the left, one glyph per second. */
@@ -55,10 +50,11 @@ export function renderSparkline(
   now: number,
   width: number = SERIES_SECONDS,
 ): string {
-  const end = Math.floor(now / 1000);
-  const bySecond = new Map(series.map((b) => [b.second, b]));
+  const end = bucketStart(now, SECOND_MS);
+  const byStart = new Map(series.map((b) => [b.start, b]));
   let line = '';
-  for (let second = end - width + 1; second <= end; second++) line += barFor(bySecond.get(second));
+  for (let start = end - (width - 1) * SECOND_MS; start <= end; start += SECOND_MS)
+    line += barFor(byStart.get(start));
   return line;
 }
 
@@ -74,8 +70,8 @@ export function summarise(
   now: number,
   width: number = SERIES_SECONDS,
 ): AvailabilitySummary {
-  const start = Math.floor(now / 1000) - width + 1;
-  const inWindow = series.filter((b) => b.second >= start);
+  const start = bucketStart(now, SECOND_MS) - (width - 1) * SECOND_MS;
+  const inWindow = series.filter((b) => b.start >= start);
   return {
     samples: inWindow.reduce((n, b) => n + b.ok + b.errors, 0),
     ok: inWindow.reduce((n, b) => n + b.ok, 0),

@@ -6,6 +6,8 @@ export {
   type RunAggregate,
 } from './aggregate.js';
 export { buildReport, renderJson, type ReportInput } from './build-report.js';
+export { renderAggregateHtml, type RunLink } from './html/aggregate-page.js';
+export { renderHtml, type PageReport } from './html/page.js';
 export { renderJsonSchemas, writeJsonSchemas } from './json-schemas.js';
 export { renderJunit } from './junit.js';
 export { renderMarkdown } from './markdown.js';

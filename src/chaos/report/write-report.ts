@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { aggregateRuns, renderAggregateMarkdown, type RunAggregate } from './aggregate.js';
 import { renderJson } from './build-report.js';
+import { renderAggregateHtml } from './html/aggregate-page.js';
+import { renderHtml, type PageReport } from './html/page.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { redactSecrets } from '../../provision/redact.js';
@@ -12,10 +14,11 @@ export interface ReportPaths {
   json: string;
   junit: string;
   markdown: string;
+  html: string;
 }
 
 /**
- * Writes report.json, junit.xml and summary.md into `dir`. Each file appears whole or
+ * Writes report.json, junit.xml, summary.md and report.html into `dir`. Each file appears whole or
  * not at all: a CI step reading it while a Ctrl-C lands never sees half an XML file.
  */
 export async function writeReport(dir: string, report: Report): Promise<ReportPaths> {
@@ -24,26 +27,43 @@ export async function writeReport(dir: string, report: Report): Promise<ReportPa
     json: join(dir, 'report.json'),
     junit: join(dir, 'junit.xml'),
     markdown: join(dir, 'summary.md'),
+    html: join(dir, 'report.html'),
   };
   // Notes and errors can quote command output: no secret may reach a report.
   await writeAtomic(paths.json, redactSecrets(renderJson(report)));
   await writeAtomic(paths.junit, redactSecrets(renderJunit(report)));
   await writeAtomic(paths.markdown, redactSecrets(renderMarkdown(report)));
+  await writeAtomic(paths.html, redactSecrets(renderHtml(report)));
   return paths;
 }
 
-/** aggregate.json and aggregate.md next to the per-run directories of a --repeat. */
+/**
+ * aggregate.json, aggregate.md and aggregate.html next to the per-run directories of a
+ * --repeat; `reportPaths` (each run's report.json) lets the page link to each run's page.
+ */
 export async function writeAggregate(
   dir: string,
   reports: Report[],
-): Promise<{ aggregate: RunAggregate; json: string; markdown: string }> {
+  reportPaths: string[],
+): Promise<{ aggregate: RunAggregate; json: string; markdown: string; html: string }> {
   await mkdir(dir, { recursive: true, mode: 0o755 });
   const aggregate = aggregateRuns(reports);
   const json = join(dir, 'aggregate.json');
   const markdown = join(dir, 'aggregate.md');
   await writeAtomic(json, `${JSON.stringify(aggregate, null, 2)}\n`);
   await writeAtomic(markdown, renderAggregateMarkdown(aggregate));
-  return { aggregate, json, markdown };
+  const html = join(dir, 'aggregate.html');
+  const runs = reports.map((report, i) => {
+    const page = join(dirname(reportPaths[i] ?? dir), 'report.html');
+    return { href: relative(dir, page).split(sep).join('/'), report };
+  });
+  await writeAtomic(html, redactSecrets(renderAggregateHtml(aggregate, runs)));
+  return { aggregate, json, markdown, html };
+}
+
+/** One run's page alone, e.g. rebuilt from a saved report.json by `ha-lab report html`. */
+export async function writeHtmlPage(path: string, report: PageReport): Promise<void> {
+  await writeAtomic(path, redactSecrets(renderHtml(report)));
 }
 
 async function writeAtomic(path: string, text: string): Promise<void> {

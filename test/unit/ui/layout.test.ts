@@ -24,7 +24,7 @@ describe('availability series', () => {
     let series = addSample([], 0, true, 1);
     for (let s = 1; s < 200; s++) series = addSample(series, s * 1000, true, 1);
     expect(series).toHaveLength(60);
-    expect(series[0]?.second).toBe(140);
+    expect(series[0]?.start).toBe(140_000);
   });
 });
 
