@@ -11,6 +11,8 @@ npm run --silent lint
 export TESTCONTAINERS_RYUK_DISABLED=true
 # The TUI e2e drives the real dashboard in tmux.
 command -v tmux >/dev/null || { apt-get install -y -qq tmux >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq tmux; }; }
+# The report.html test renders pages in Debian's headless Chromium (no browser download).
+[[ -x /usr/bin/chromium ]] || { apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }; }
 # Warm cache: seconds. Cold: builds Kubernetes, etcd and CoreDNS from Go modules first.
 node dist/cli/main.js build
 reports=$(mktemp -d)

@@ -22,7 +22,8 @@ export function renderAggregateHtml(aggregate: RunAggregate, runs: RunLink[]): s
   const allPassed = aggregate.passedRuns === aggregate.runs && aggregate.interruptedRuns === 0;
   const outcome = allPassed ? 'passed' : aggregate.interruptedRuns > 0 ? 'interrupted' : 'failed';
   const rows = aggregate.checks.flatMap((check) => {
-    const figures = Object.entries(check.figures);
+    // A limit is the same in every run: its spread says nothing.
+    const figures = Object.entries(check.figures).filter(([name]) => !/limitMs$/i.test(name));
     const passed = `<td>${check.passed}/${check.runs}</td>`;
     if (figures.length === 0)
       return [`<tr><td><b>${text(check.check)}</b></td>${passed}<td colspan="6">–</td></tr>`];
@@ -48,9 +49,9 @@ export function renderAggregateHtml(aggregate: RunAggregate, runs: RunLink[]): s
     `<style>${STYLES}</style></head><body><main>`,
     `<header class="banner ${outcome}" id="outcome" data-outcome="${outcome}"><h1><span class="verdict-word">${aggregate.passedRuns} of ${aggregate.runs} runs passed</span> · ${text(aggregate.scenario)}</h1>`,
     `<div>${aggregate.interruptedRuns > 0 ? `${aggregate.interruptedRuns} run(s) interrupted. ` : ''}Each figure's spread across the runs; nearest-rank percentiles (with few runs, p95 is the slowest run but one or the slowest).</div></header>`,
+    `<section><h2>Runs</h2><table id="runs"><tbody>${runRows.join('')}</tbody></table></section>`,
     '<section><h2>Figures across runs</h2><table id="figures"><thead><tr><th>Check</th><th>Passed</th><th>Figure</th><th>min</th><th>p50</th><th>p95</th><th>max</th><th>every run</th></tr></thead>',
     `<tbody>${rows.join('')}</tbody></table></section>`,
-    `<section><h2>Runs</h2><table id="runs"><tbody>${runRows.join('')}</tbody></table></section>`,
     '<footer>Written by ha-lab. aggregate.json beside this page holds these numbers.</footer>',
     '</main></body></html>\n',
   ].join('\n');
