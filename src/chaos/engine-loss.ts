@@ -8,8 +8,11 @@ export interface EngineLossWatch {
   close(): void;
 }
 
+/** The runner's note when the engine's event stream ends mid-run; reports look for it. */
+export const ENGINE_LOST_NOTE = 'the Docker engine went away';
+
 function engineLostMessage(lab: string): string {
-  return `the Docker engine went away (an engine restart stops every node unless it runs with live-restore): bring the lab back with \`ha-lab up --name ${lab}\`, then retry`;
+  return `${ENGINE_LOST_NOTE} (an engine restart stops every node unless it runs with live-restore): bring the lab back with \`ha-lab up --name ${lab}\`, then retry`;
 }
 
 /**

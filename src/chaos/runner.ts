@@ -2,19 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { OpenLab } from '../lab/open-lab.js';
 import { masters } from '../core/topology.js';
-import { expectedVipHolderAfterRestore } from '../provision/keepalived.js';
 import { runChecks } from './checkers/index.js';
 import type { Verdict } from './checkers/verdict.js';
-import { watchEngineLoss } from './engine-loss.js';
+import { ENGINE_LOST_NOTE, watchEngineLoss } from './engine-loss.js';
 import { compactJournal } from './faults/fault-journal.js';
 import { type Undo, injectFault } from './faults/inject.js';
 import { resolveTarget } from './faults/resolve-target.js';
 import type { History, HistoryEntry, VipSample } from './history.js';
-import { cleanupRun, finalReadback, finalWrite, hashKvAll } from './post-run.js';
-import { NotWholeError, prepareStartingState } from './prepare.js';
+import { NotWholeError } from './prepare.js';
+import { LIVE_RUNNER_DEPS, type RunnerDeps, expectedHolder, latest } from './runner-deps.js';
 import { verdict } from './checkers/verdict.js';
-import { type EvidenceProbe, startEvidenceProbe } from './probes/evidence-probe.js';
-import { startProbes } from './probes/probe-set.js';
+import type { EvidenceProbe } from './probes/evidence-probe.js';
 import { buildCheckContext } from './checkers/index.js';
 import { recoveredSince } from './checkers/recovery.js';
 import { type Scenario, type Step, expectationsFor } from './scenario/index.js';
@@ -26,6 +24,8 @@ export interface RunOptions {
   /** Every history entry as it happens (the TUI watches a run live through this). */
   onEntry?: (entry: HistoryEntry) => void;
   log?: (line: string) => void;
+  /** Always the live endpoints in the product; replaced only by unit tests of the step loop. */
+  deps?: RunnerDeps;
 }
 
 export interface RunResult {
@@ -45,17 +45,6 @@ export const VIP_REQUEST_INTERVAL_MS = 50;
 const MAX_RUN_MS = 45 * 60_000;
 const MAX_ENTRIES = 500_000;
 
-function latest<T extends HistoryEntry['type']>(
-  entries: HistoryEntry[],
-  type: T,
-): Extract<HistoryEntry, { type: T }> | undefined {
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const e = entries[i];
-    if (e?.type === type) return e as Extract<HistoryEntry, { type: T }>;
-  }
-  return undefined;
-}
-
 function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   return delay(ms, undefined, { signal }).catch(() => undefined);
 }
@@ -68,6 +57,7 @@ function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
 export async function runScenario(options: RunOptions): Promise<RunResult> {
   const { lab, scenario, signal } = options;
   const log = options.log ?? (() => undefined);
+  const deps = options.deps ?? LIVE_RUNNER_DEPS;
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const startedAt = Date.now();
   const entries: HistoryEntry[] = [];
@@ -93,10 +83,10 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   let prepareError: string | undefined;
   engine.signal.addEventListener('abort', () => {
     error = (engine.signal.reason as Error).message;
-    record({ type: 'note', at: Date.now(), message: 'the Docker engine went away' });
+    record({ type: 'note', at: Date.now(), message: ENGINE_LOST_NOTE });
   });
   try {
-    const prepared = await prepareStartingState(lab, log, stepSignal);
+    const prepared = await deps.prepareStartingState(lab, log, stepSignal);
     if (prepared) record({ type: 'note', at: Date.now(), message: prepared });
   } catch (e) {
     if (e instanceof NotWholeError) {
@@ -124,7 +114,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   }
   const cpuAtStart = process.cpuUsage();
   const probesStartedAt = Date.now();
-  const probes = startProbes(
+  const probes = deps.startProbes(
     lab,
     {
       intervalMs: scenario.probes.intervalMs,
@@ -183,13 +173,13 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       case 'restore': {
         holdersBeforeRestore = (latest(entries, 'vip') as VipSample | undefined)?.holders;
         log(`step ${index + 1}: restore ${step.id}`);
-        evidence ??= startEvidenceProbe(lab, record, { maxDurationMs: MAX_RUN_MS });
+        evidence ??= deps.startEvidenceProbe(lab, record, { maxDurationMs: MAX_RUN_MS });
         await undoAll(step.id === 'all' ? undefined : [step.id]);
         return;
       }
       case 'wait': {
         log(`step ${index + 1}: wait until recovered (at most ${step.timeoutMs / 1000}s)`);
-        evidence ??= startEvidenceProbe(lab, record, { maxDurationMs: MAX_RUN_MS });
+        evidence ??= deps.startEvidenceProbe(lab, record, { maxDurationMs: MAX_RUN_MS });
         const until = Date.now() + step.timeoutMs;
         let missing: string[] = ['no evidence read yet'];
         while (!stepSignal.aborted && Date.now() < until) {
@@ -243,10 +233,10 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     log('reading back every write, one final write, hashkv of every member');
     const keys = entries.filter((e) => e.type === 'write').map((e) => (e as { key: string }).key);
     try {
-      const readback = await finalReadback(lab, runId, keys, signal);
+      const readback = await deps.finalReadback(lab, runId, keys, signal);
       if (readback) history.finalReadback = readback;
-      history.finalWriteOk = await finalWrite(lab, runId, signal);
-      history.hashKv = await hashKvAll(lab, signal);
+      history.finalWriteOk = await deps.finalWrite(lab, runId, signal);
+      history.hashKv = await deps.hashKvAll(lab, signal);
       history.expectedVipHolder = expectedHolder(lab, holdersBeforeRestore);
     } catch {
       // Ctrl-C while reading back: the partial report is written, no verdict is given.
@@ -254,7 +244,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   }
   const interrupted = signal.aborted;
   const finished = !interrupted && !engine.lost;
-  if (!engine.lost) await cleanupRun(lab, runId);
+  if (!engine.lost) await deps.cleanupRun(lab, runId);
   await compactJournal(lab.stateDir).catch(() => undefined);
   history.endedAt = Date.now();
   const verdicts = !finished
@@ -272,16 +262,4 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     startedAt,
     endedAt: history.endedAt,
   };
-}
-
-/**
- * Where the VIP should end up: with preemption the top priority; without, whoever held it
- * during the fault. After a split brain the highest priority of the holders wins the election.
- */
-function expectedHolder(lab: OpenLab, holders: string[] | undefined): string {
-  const byPriority = [...masters(lab.topology)].sort((a, b) => b.priority - a.priority);
-  const top = byPriority[0]?.name ?? 'master-0';
-  if (!holders || holders.length === 0) return top;
-  if (holders.length > 1) return byPriority.find((m) => holders.includes(m.name))?.name ?? top;
-  return expectedVipHolderAfterRestore(lab.topology, holders[0] ?? top, lab.state.preempt);
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { runChecks } from '../../src/chaos/checkers/index.js';
 import type { History, HistoryEntry } from '../../src/chaos/history.js';
 import { buildReport, type Report } from '../../src/chaos/report/index.js';
-import { ENGINE_LOST_NOTE } from '../../src/chaos/report/html/page.js';
+import { ENGINE_LOST_NOTE } from '../../src/chaos/engine-loss.js';
 import {
   expectationsInputSchema,
   parseScenario,

@@ -1,3 +1,4 @@
+import { ENGINE_LOST_NOTE } from '../../engine-loss.js';
 import { samplesOf, type History } from '../../history.js';
 import { formatDuration } from '../../scenario/duration.js';
 import { MASTER_NAMES } from '../../scenario/names.js';
@@ -32,9 +33,6 @@ export interface PageVerdict {
   figures: Record<string, number | string | boolean | null>;
   decidedAt?: number | undefined;
 }
-
-/** The runner's note when the engine's event stream ends mid-run (src/chaos/runner.ts). */
-export const ENGINE_LOST_NOTE = 'the Docker engine went away';
 
 export type Outcome = 'passed' | 'failed' | 'error' | 'interrupted' | 'engine-lost';
 
