@@ -16,12 +16,9 @@ const now = new Date('2030-01-15T12:00:00Z');
 const DAY = 24 * 3600 * 1000;
 
 let pki: EtcdPki;
-let generationMs: number;
 
 beforeAll(async () => {
-  const start = performance.now();
   pki = await createEtcdPki(topology, { now });
-  generationMs = performance.now() - start;
 });
 
 function allLeaves(): [string, CertPair][] {
@@ -36,8 +33,8 @@ function allLeaves(): [string, CertPair][] {
 }
 
 describe('createEtcdPki', () => {
-  it('generates the whole PKI with 2048-bit keys in a few seconds', () => {
-    expect(generationMs).toBeLessThan(5000);
+  // Its speed is measured by `npm run bench` (up's pki phase), not asserted in a timed test.
+  it('generates the whole PKI with 2048-bit keys', () => {
     expect(describeCert(pki.ca.certPem).publicKeyBits).toBe(2048);
     for (const [, pair] of allLeaves()) expect(describeCert(pair.certPem).publicKeyBits).toBe(2048);
   });

@@ -26,7 +26,10 @@ function mount(initialState: DashboardState, controller: DashboardController) {
 }
 
 async function press(stdin: { write(data: string): void }, ...keys: string[]): Promise<void> {
+  // Ink attaches its input listener in an effect after the first render: on a loaded machine
+  // a key written before that is lost, so each key waits for the previous render to settle.
   for (const key of keys) {
+    await settle();
     stdin.write(key);
     await settle();
   }
@@ -40,7 +43,7 @@ describe('Dashboard keys', () => {
     const controller = fakeController();
     const { stdin, lastFrame } = mount(healthy(), controller);
     await press(stdin, 'K');
-    expect(stripAnsi(lastFrame() ?? '')).toContain('Kill master-0? [y/N]');
+    await vi.waitFor(() => expect(stripAnsi(lastFrame() ?? '')).toContain('Kill master-0? [y/N]'));
     await press(stdin, 'y');
     expect(controller.applyFault).toHaveBeenCalledExactlyOnceWith({
       fault: 'kill',
