@@ -8,6 +8,7 @@ import {
   leadersInOneTerm,
   majority,
 } from './etcd-view.js';
+import { longestSpanWithout } from './spans.js';
 import {
   byTime,
   formatDuration,
@@ -40,16 +41,22 @@ export function checkEtcdQuorum(
     });
   }
   const lost = samples.filter((s) => !hasQuorum(s, context.masters));
+  const leaderless = longestSpanWithout(
+    samples,
+    (s) => agreedLeader(s, context.masters),
+    history.endedAt,
+  );
+  const linearizableGap = samples.some((s) => s.members.some((m) => m.linearizable !== undefined))
+    ? longestSpanWithout(samples, (s) => s.members.some((m) => m.linearizable), history.endedAt)
+    : undefined;
   const figures = {
     samples: samples.length,
     minHealthy: Math.min(...samples.map(healthyCount)),
     maxLeaders: Math.max(...samples.map(leadersInOneTerm)),
     samplesWithoutQuorum: lost.length,
-    lostMs: longestLoss(samples, context.masters, history.endedAt),
-    leaderlessMs: longestWithout(samples, (s) => agreedLeader(s, context.masters), history.endedAt),
-    linearizableGapMs: samples.some((s) => s.members.some((m) => m.linearizable !== undefined))
-      ? longestWithout(samples, (s) => s.members.some((m) => m.linearizable), history.endedAt)
-      : null,
+    lostMs: longestSpanWithout(samples, (s) => hasQuorum(s, context.masters), history.endedAt).ms,
+    leaderlessMs: leaderless.ms,
+    linearizableGapMs: linearizableGap?.ms ?? null,
     electionLimitMs,
   };
   if (expectation === 'lost') {
@@ -93,14 +100,16 @@ export function checkEtcdQuorum(
       false,
       `a majority answered but agreed on no leader for ${formatDuration(figures.leaderlessMs)}; elections may take ${formatDuration(electionLimitMs)}`,
       figures,
+      leaderless.from,
     );
   }
   if (figures.linearizableGapMs !== null && figures.linearizableGapMs > electionLimitMs) {
     return verdict(
       CHECK,
       false,
-      `no linearizable read succeeded for ${formatDuration(figures.linearizableGapMs)}; limit ${formatDuration(electionLimitMs)}`,
+      `no linearizable read succeeded for ${formatDuration(figures.linearizableGapMs)} (from ${offset(history, linearizableGap?.from ?? history.startedAt)}); limit ${formatDuration(electionLimitMs)}`,
       figures,
+      linearizableGap?.from,
     );
   }
   return verdict(
@@ -123,33 +132,3 @@ function agreedLeader(sample: EtcdSample, masters: string[]): boolean {
 }
 
 /** The longest stretch of samples for which `holds` was false (to the end if it never returned). */
-function longestWithout(
-  samples: EtcdSample[],
-  holds: (s: EtcdSample) => boolean,
-  endedAt: number,
-): number {
-  let longest = 0;
-  let since: number | undefined;
-  for (const sample of samples) {
-    if (!holds(sample)) since ??= sample.at;
-    else if (since !== undefined) {
-      longest = Math.max(longest, sample.at - since);
-      since = undefined;
-    }
-  }
-  return since === undefined ? longest : Math.max(longest, endedAt - since);
-}
-
-function longestLoss(samples: EtcdSample[], masters: string[], endedAt: number): number {
-  let longest = 0;
-  let since: number | undefined;
-  for (const sample of samples) {
-    const ok = hasQuorum(sample, masters);
-    if (!ok && since === undefined) since = sample.at;
-    if (ok && since !== undefined) {
-      longest = Math.max(longest, sample.at - since);
-      since = undefined;
-    }
-  }
-  return since === undefined ? longest : Math.max(longest, endedAt - since);
-}

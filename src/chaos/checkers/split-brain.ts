@@ -9,6 +9,7 @@ import {
   type Figures,
   type Verdict,
 } from './verdict.js';
+import { longestSpanWithout } from './spans.js';
 import { dualHolderSpans } from './vip-view.js';
 
 const CHECK = 'splitBrain';
@@ -51,13 +52,14 @@ export function checkSplitBrain(
     from: 0,
     to: 0,
   });
+  const unknown = longestSpanWithout(samples, (s) => s.unknown.length === 0, history.endedAt);
   const figures = {
     maxDualHolderMs: longest.to - longest.from,
     dualHolderEpisodes: spans.length,
     maxHolders: Math.max(...counted.map((s) => s.holders.length)),
     samplesWithUnknown: samples.filter((s) => s.unknown.length > 0).length,
     samplesWithFrozenHolder: samples.filter((s) => (s.frozen ?? []).length > 0).length,
-    maxUnknownMs: longestUnknown(samples, history.endedAt),
+    maxUnknownMs: unknown.ms,
   };
   if ('maxMs' in expectation) {
     // Two holders seen for too long is the definite failure: say that first.
@@ -76,8 +78,9 @@ export function checkSplitBrain(
       return verdict(
         CHECK,
         false,
-        `a master's VIP view was unknown for ${formatDuration(figures.maxUnknownMs)}; at most ${formatDuration(unknownLimit)} can be vouched for`,
+        `a master's VIP view was unknown for ${formatDuration(figures.maxUnknownMs)} (from ${offset(history, unknown.from ?? history.startedAt)}); at most ${formatDuration(unknownLimit)} can be vouched for`,
         { ...figures, limitMs: expectation.maxMs },
+        unknown.from,
       );
     }
     if (frozenExpected && figures.samplesWithFrozenHolder === 0) {
@@ -176,15 +179,3 @@ function checkExpectedSplit(
 }
 
 /** The longest stretch during which some master's view could not be read. */
-function longestUnknown(samples: VipSample[], endedAt: number): number {
-  let longest = 0;
-  let since: number | undefined;
-  for (const sample of samples) {
-    if (sample.unknown.length > 0) since ??= sample.at;
-    else if (since !== undefined) {
-      longest = Math.max(longest, sample.at - since);
-      since = undefined;
-    }
-  }
-  return since === undefined ? longest : Math.max(longest, endedAt - since);
-}

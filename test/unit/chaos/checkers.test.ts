@@ -63,7 +63,10 @@ describe('splitBrain', () => {
       vip(10, ['master-1'], ['master-0']),
       vip(13, ['master-1']),
     ]);
-    expect(checkSplitBrain(long, { maxMs: 1000 }, ctx(long)).summary).toContain('unknown for 3s');
+    const unknownLong = checkSplitBrain(long, { maxMs: 1000 }, ctx(long));
+    expect(unknownLong.summary).toContain('unknown for 3s');
+    // The report points at the moment the view went unknown.
+    expect(unknownLong.decidedAt).toBe(long.entries[1]!.at);
     const always = history([
       vip(0, ['master-1'], ['master-0']),
       vip(30, ['master-1'], ['master-0']),
@@ -344,7 +347,9 @@ describe('etcdQuorum: leader and linearizable reads', () => {
       linearizable: false,
     }));
     const h = history([etcd(0, all('master-1')), etcd(1, stalled), etcd(6, all('master-1'))]);
-    expect(checkEtcdQuorum(h, 'kept', ctx(h)).summary).toContain('no linearizable read');
+    const v = checkEtcdQuorum(h, 'kept', ctx(h));
+    expect(v.summary).toContain('no linearizable read succeeded for 5s');
+    expect(v.decidedAt).toBe(h.entries[1]!.at);
   });
 
   it('passes a short election and a short read stall', () => {
