@@ -6,7 +6,7 @@ import { haResumeActions } from './actions/resume-actions.js';
 import { createNodes, waitForSystemd } from './actions/node-actions.js';
 import { newLabContext } from './lab-context.js';
 import { type LabState, ensureStateDir } from './lab-state.js';
-import type { UpOptions, UpResult } from './up.js';
+import type { UpOptions, UpResult } from './up-options.js';
 
 /** `up` on an existing lab: start stopped nodes (e.g. after an engine restart), else refuse. */
 export async function resume(

@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { HaLabError, UsageError } from '../core/errors.js';
-import type { EventSink } from '../core/events.js';
 import { cacheRoot } from '../core/paths.js';
 import { cgroupMode } from '../runtime/host-facts.js';
 import type { Provider } from '../runtime/provider.js';
 import { type Action, runActions } from './action.js';
 import { haActions } from './actions/ha-actions.js';
 import { createNetwork, createNodes, waitForSystemd } from './actions/node-actions.js';
-import { type ArtifactRequest, BASE_IMAGE, ensureArtifacts } from './artifacts/ensure-artifacts.js';
+import { BASE_IMAGE, ensureArtifacts } from './artifacts/ensure-artifacts.js';
 import { saveFailureBundle } from './failure-bundle.js';
 import { enableForwarder } from './forwarder-access.js';
 import { openLab } from './open-lab.js';
@@ -41,27 +40,9 @@ import {
 import { resolveKubernetesVersion } from './versions.js';
 import { resume } from './up-resume.js';
 
-export interface UpOptions {
-  lab: string;
-  /** Where the nodes are made; created once per command by the CLI. */
-  provider: Provider;
-  subnet?: string | undefined;
-  kubernetesVersion?: string | undefined;
-  keep: boolean;
-  timing: 'default' | 'fast';
-  preempt: boolean;
-  accessMode: 'direct' | 'forwarder';
-  artifactSource: ArtifactRequest['source'];
-  /** Stop once the six nodes run systemd (the foundation without the cluster). */
-  nodesOnly: boolean;
-  events: EventSink;
-  signal?: AbortSignal | undefined;
-}
+import type { UpOptions, UpResult } from './up-options.js';
 
-export interface UpResult {
-  state: LabState;
-  resumed: boolean;
-}
+export type { UpOptions, UpResult };
 
 /**
  * Brings a lab up: validate input before touching anything, take the lab's lock, build what
