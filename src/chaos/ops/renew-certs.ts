@@ -1,6 +1,7 @@
 import { API_PORT, masters } from '../../core/topology.js';
 import { waitFor } from '../../core/wait.js';
 import { readyz } from '../../lab/clients/api-client.js';
+import { etcdMembers, etcdMoveLeader, etcdStatus } from '../../lab/clients/etcd-client.js';
 import { loadEtcdCa, saveRenewedEtcdCerts } from '../../lab/pki-files.js';
 import { readServedCerts } from '../../lab/served-certs.js';
 import {
@@ -43,12 +44,15 @@ export const renewCerts: Operation = {
       const runner = ctx.runner(m.name);
       const member = renewed.members[m.name];
       if (!member) throw new Error(`no renewed certificates for ${m.name}`);
+      // A planned restart need not cost an election: the leader hands over first.
+      await ctx.step('move etcd leadership away', m.name, () => moveLeaderAway(ctx, m.name));
       await ctx.step('restart etcd on new certificates', m.name, async () => {
         await writeNodeFile(runner, ETCD_SERVER_CERT, member.server.certPem, 0o644);
         await writeNodeFile(runner, ETCD_SERVER_KEY, member.server.keyPem, 0o600);
         await writeNodeFile(runner, ETCD_PEER_CERT, member.peer.certPem, 0o644);
         await writeNodeFile(runner, ETCD_PEER_KEY, member.peer.keyPem, 0o600);
-        await run(runner, ['systemctl', 'restart', '--no-block', 'etcd']);
+        // Type=notify: returns once the new process serves (the other two keep quorum).
+        await run(runner, ['systemctl', 'restart', 'etcd'], { timeoutMs: STEP_LIMIT_MS });
         return waitForEtcdInSync(ctx.lab, STEP_LIMIT_MS, ctx.signal);
       });
     }
@@ -79,6 +83,21 @@ export const renewCerts: Operation = {
     await recordServed(ctx, 'served certificates after');
   },
 };
+
+async function moveLeaderAway(ctx: OpContext, name: string): Promise<{ leader: string }> {
+  const group = masters(ctx.lab.topology);
+  const member = group.find((m) => m.name === name)!;
+  const [status, members] = await Promise.all([
+    etcdStatus(member.ip, ctx.lab.etcdProbe, 2000),
+    etcdMembers(member.ip, ctx.lab.etcdProbe, 2000),
+  ]);
+  const self = members.find((m) => m.name === name);
+  if (!self || status.leaderId !== self.id) return { leader: 'elsewhere' };
+  const target = members.find((m) => m.id !== self.id);
+  if (!target) throw new Error('no other member to lead');
+  await etcdMoveLeader(member.ip, ctx.lab.etcdProbe, target.id);
+  return { leader: target.name };
+}
 
 async function recordServed(ctx: OpContext, name: string): Promise<void> {
   const readings = await ctx.step(name, undefined, () => readServedCerts(ctx.lab, ctx.signal));

@@ -131,3 +131,19 @@ export async function etcdMemberAdd(
   const r = await post(ip, '/v3/cluster/member/add', identity, { peerURLs: peerUrls }, timeoutMs);
   return String((r.member as { ID?: string } | undefined)?.ID ?? '');
 }
+
+/** Asks the leader (it must be the one asked) to hand leadership to another member. */
+export async function etcdMoveLeader(
+  leaderIp: string,
+  identity: TlsIdentity,
+  targetId: string,
+  timeoutMs = 5000,
+): Promise<void> {
+  await post(
+    leaderIp,
+    '/v3/maintenance/transfer-leadership',
+    identity,
+    { targetID: targetId },
+    timeoutMs,
+  );
+}
