@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { API_PORT, masters, type NodeSpec } from '../../core/topology.js';
+import { API_PORT, containerName, masters, type NodeSpec } from '../../core/topology.js';
 import { waitFor } from '../../core/wait.js';
 import { readyz } from '../../lab/clients/api-client.js';
 import {
@@ -11,7 +13,7 @@ import {
   etcdClientUrl,
   etcdPeerUrl,
 } from '../../provision/etcd.js';
-import { run, writeNodeFile } from '../../runtime/node-runner.js';
+import { run } from '../../runtime/node-runner.js';
 import { SNAPSHOT_STEP } from '../checkers/snapshot-restore.js';
 import { waitForEtcdInSync } from './etcd-sync.js';
 import type { OpContext, Operation } from './op-context.js';
@@ -108,7 +110,11 @@ function etcdctlOn(member: NodeSpec, args: string[]): string[] {
   ];
 }
 
-/** The same bytes on every member (base64 through the runner, sha256 checked on arrival). */
+/**
+ * The same bytes on every member: read from the first, copied in by the engine (too large
+ * for a command's input), sha256 checked on arrival. The host copy lives in a 0700 directory
+ * of the lab's state only as long as the copy takes: a snapshot holds every Secret.
+ */
 async function copySnapshot(ctx: OpContext, group: NodeSpec[]): Promise<{ sha256: string }> {
   const [first, ...rest] = group;
   const bytes = Buffer.from(
@@ -116,11 +122,20 @@ async function copySnapshot(ctx: OpContext, group: NodeSpec[]): Promise<{ sha256
     'base64',
   );
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  for (const m of rest) {
-    const runner = ctx.runner(m.name);
-    await writeNodeFile(runner, SNAPSHOT, bytes, 0o600);
-    const there = (await run(runner, ['sha256sum', SNAPSHOT])).split(' ')[0];
-    if (there !== sha256) throw new Error(`the snapshot on ${m.name} differs (${there})`);
+  const dir = await mkdtemp(join(ctx.lab.stateDir, 'snapshot-'));
+  try {
+    const hostFile = join(dir, basename(SNAPSHOT));
+    await writeFile(hostFile, bytes, { mode: 0o600 });
+    for (const m of rest) {
+      const runner = ctx.runner(m.name);
+      await run(runner, ['sh', '-ec', `umask 077; mkdir -p ${SNAPSHOT_DIR}; rm -f ${SNAPSHOT}`]);
+      await ctx.lab.provider.copyIn(containerName(ctx.lab.lab, m.name), hostFile, SNAPSHOT_DIR);
+      await run(runner, ['chmod', '600', SNAPSHOT]);
+      const there = (await run(runner, ['sha256sum', SNAPSHOT])).split(' ')[0];
+      if (there !== sha256) throw new Error(`the snapshot on ${m.name} differs (${there})`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
   return { sha256 };
 }

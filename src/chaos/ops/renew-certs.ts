@@ -1,4 +1,5 @@
-import { API_PORT, masters } from '../../core/topology.js';
+import { Worker } from 'node:worker_threads';
+import { API_PORT, masters, type Topology } from '../../core/topology.js';
 import { waitFor } from '../../core/wait.js';
 import { readyz } from '../../lab/clients/api-client.js';
 import { etcdMembers, etcdMoveLeader, etcdStatus } from '../../lab/clients/etcd-client.js';
@@ -12,7 +13,8 @@ import {
   ETCD_SERVER_CERT,
   ETCD_SERVER_KEY,
 } from '../../provision/etcd.js';
-import { renewEtcdCerts } from '../../provision/pki-renew.js';
+import type { RenewedEtcdCerts } from '../../provision/pki-renew.js';
+import type { CertPair } from '../../provision/pki.js';
 import { run, writeNodeFile } from '../../runtime/node-runner.js';
 import type { OpContext, Operation } from './op-context.js';
 import { waitForEtcdInSync } from './etcd-sync.js';
@@ -36,7 +38,7 @@ export const renewCerts: Operation = {
   async run(ctx) {
     await recordServed(ctx, 'served certificates before');
     const renewed = await ctx.step('reissue etcd certificates', undefined, async () =>
-      renewEtcdCerts(ctx.lab.topology, await loadEtcdCa(ctx.lab.stateDir)),
+      renewOffThread(ctx.lab.topology, await loadEtcdCa(ctx.lab.stateDir)),
     );
     await saveRenewedEtcdCerts(ctx.lab.stateDir, renewed);
     const group = masters(ctx.lab.topology).filter((m) => ctx.targets.includes(m.name));
@@ -83,6 +85,25 @@ export const renewCerts: Operation = {
     await recordServed(ctx, 'served certificates after');
   },
 };
+
+/**
+ * The new certificates, signed in a worker thread: forge's RSA signing is pure JS, and on the
+ * probes' thread it stalled every probe for over a second on a loaded host (a real run saw a
+ * 3.2 s "outage" that was only the runner's own event loop).
+ */
+function renewOffThread(topology: Topology, ca: CertPair): Promise<RenewedEtcdCerts> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./renew-worker.js', import.meta.url), {
+      workerData: { topology, ca },
+    });
+    worker.once('message', (renewed: RenewedEtcdCerts) => {
+      resolve(renewed);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`certificate worker exited ${code}`)));
+  });
+}
 
 async function moveLeaderAway(ctx: OpContext, name: string): Promise<{ leader: string }> {
   const group = masters(ctx.lab.topology);
