@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Six projects keep fast tests apart from ones that need a real engine or a real lab.
+// Seven projects keep fast tests apart from ones that need a real engine or a real lab.
 export default defineConfig({
   test: {
     projects: [
@@ -46,6 +46,15 @@ export default defineConfig({
           name: 'mutations',
           include: ['test/mutations/**/*.test.ts'],
           testTimeout: 900_000,
+          hookTimeout: 1_800_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'day2',
+          include: ['test/day2/**/*.test.ts'],
+          testTimeout: 1_800_000,
           hookTimeout: 1_800_000,
           fileParallelism: false,
         },

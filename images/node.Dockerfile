@@ -34,7 +34,7 @@ COPY node-files/ /
 RUN chmod 0755 /usr/local/bin/halab-* \
  && systemctl enable containerd.service halab-preload.service
 
-# Binaries (kubeadm, kubelet, kubectl, etcd, etcdctl) from the artifact cache.
+# Binaries (kubeadm, kubelet, kubectl, etcd, etcdctl, etcdutl) from the artifact cache.
 COPY bin/ /usr/local/bin/
 # Component images as `docker save` archives; halab-preload imports them into containerd.
 COPY preload/ /var/lib/ha-lab/images/

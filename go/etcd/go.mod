@@ -1,4 +1,4 @@
-// Wrapper module for etcd and etcdctl: etcd's own modules carry replace lines that only
+// Wrapper module for etcd, etcdctl and etcdutl: etcd's own modules carry replace lines that only
 // apply inside its repository, so the released submodules are required here by version.
 module ha-lab.local/etcd-build
 
@@ -53,6 +53,7 @@ require (
 	go.etcd.io/etcd/client/pkg/v3 v3.6.16 // indirect
 	go.etcd.io/etcd/client/v3 v3.6.16 // indirect
 	go.etcd.io/etcd/etcdctl/v3 v3.6.16 // indirect
+	go.etcd.io/etcd/etcdutl/v3 v3.6.16 // indirect
 	go.etcd.io/etcd/pkg/v3 v3.6.16 // indirect
 	go.etcd.io/etcd/server/v3 v3.6.16 // indirect
 	go.etcd.io/raft/v3 v3.6.0 // indirect
@@ -83,5 +84,6 @@ require (
 
 tool (
 	go.etcd.io/etcd/etcdctl/v3
+	go.etcd.io/etcd/etcdutl/v3
 	go.etcd.io/etcd/server/v3
 )

@@ -81,7 +81,14 @@ export interface ReadSample {
 }
 
 export type Sample =
-  VipSample | ApiSample | EtcdSample | NodeReadySample | WriteSample | ReadSample | EvidenceSample;
+  | VipSample
+  | ApiSample
+  | EtcdSample
+  | NodeReadySample
+  | WriteSample
+  | ReadSample
+  | EvidenceSample
+  | TlsSample;
 
 export interface FaultRecord {
   type: 'fault';
@@ -103,13 +110,52 @@ export interface EvidenceSample extends LabEvidence {
   type: 'evidence';
 }
 
+/**
+ * One day-2 operation, or one of its steps. `started` opens it (with the nodes it acts on and
+ * the services it stops and starts again there), `step` records one finished step, and `done`
+ * or `failed` closes it; every record after the first carries when it began and its duration,
+ * so a report can say where the time went.
+ */
+export interface OpRecord {
+  type: 'op';
+  at: number;
+  id: string;
+  op: string;
+  /** The resolved node names, comma-separated. */
+  target: string;
+  phase: 'started' | 'step' | 'done' | 'failed';
+  /** For `step`: what was done ("wipe data dir", "member add" ...), with its node if any. */
+  step?: string;
+  node?: string;
+  startedAt?: number;
+  durationMs?: number;
+  /** On `started`: services this operation stops and starts again on its targets. */
+  restarts?: string[];
+  /** What a step found (a member id, a snapshot revision ...), or why it failed. */
+  message?: string;
+  /** Machine-readable results a checker needs (the snapshot's revision ...). */
+  values?: Record<string, number | string>;
+}
+
+/** A certificate as served in a live TLS handshake with one endpoint. */
+export interface TlsSample {
+  type: 'tls';
+  at: number;
+  node: string;
+  port: number;
+  /** null when no handshake could be made (then `error` says why). */
+  notAfter: number | null;
+  serial: string | null;
+  error?: string;
+}
+
 export interface NoteRecord {
   type: 'note';
   at: number;
   message: string;
 }
 
-export type HistoryEntry = Sample | FaultRecord | NoteRecord;
+export type HistoryEntry = Sample | FaultRecord | OpRecord | NoteRecord;
 
 export interface History {
   startedAt: number;

@@ -2,6 +2,7 @@ import { masters } from '../core/topology.js';
 import type { OpenLab } from '../lab/open-lab.js';
 import { expectedVipHolderAfterRestore } from '../provision/keepalived.js';
 import type { HistoryEntry } from './history.js';
+import { runOperation } from './ops/run-op.js';
 import { cleanupRun, finalReadback, finalWrite, hashKvAll } from './post-run.js';
 import { prepareStartingState } from './prepare.js';
 import { startEvidenceProbe } from './probes/evidence-probe.js';
@@ -21,6 +22,7 @@ export interface RunnerDeps {
   finalWrite: typeof finalWrite;
   hashKvAll: typeof hashKvAll;
   cleanupRun: typeof cleanupRun;
+  runOperation: typeof runOperation;
 }
 
 export const LIVE_RUNNER_DEPS: RunnerDeps = {
@@ -31,6 +33,7 @@ export const LIVE_RUNNER_DEPS: RunnerDeps = {
   finalWrite,
   hashKvAll,
   cleanupRun,
+  runOperation,
 };
 
 export function latest<T extends HistoryEntry['type']>(

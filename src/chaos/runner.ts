@@ -177,6 +177,13 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
         await undoAll(step.id === 'all' ? undefined : [step.id]);
         return;
       }
+      case 'op': {
+        log(`step ${index + 1}: ${step.op} on ${step.target}`);
+        // Evidence from the start: whether the lab is whole is judged on readings after the end.
+        evidence ??= deps.startEvidenceProbe(lab, record, { maxDurationMs: MAX_RUN_MS });
+        await deps.runOperation(lab, step, { runId, record, log, signal: engine.signal });
+        return;
+      }
       case 'wait': {
         log(`step ${index + 1}: wait until recovered (at most ${step.timeoutMs / 1000}s)`);
         evidence ??= deps.startEvidenceProbe(lab, record, { maxDurationMs: MAX_RUN_MS });

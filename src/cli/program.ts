@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { registerBuild } from './commands/build.js';
+import { registerCerts } from './commands/certs.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerDown } from './commands/down.js';
 import { registerExec } from './commands/exec.js';
@@ -38,6 +39,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerScenario(program, ctx);
   registerReport(program, ctx);
   registerHeal(program, ctx);
+  registerCerts(program, ctx);
   registerLoadImage(program, ctx);
   registerTui(program, ctx);
   // `ha-lab` alone on a terminal opens the dashboard when the default lab is up. Because the

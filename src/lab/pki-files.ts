@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EtcdPki } from '../provision/pki.js';
+import type { RenewedEtcdCerts } from '../provision/pki-renew.js';
+import type { CertPair, EtcdPki } from '../provision/pki.js';
 import { writePrivateFile } from './lab-state.js';
 
 /** Where the host keeps the lab's etcd PKI (0600 files in 0700 dirs under the state dir). */
@@ -41,4 +42,33 @@ export async function loadProbeCredentials(stateDir: string): Promise<ProbeCrede
     ['ca.crt', 'probe-client.crt', 'probe-client.key'].map((f) => readFile(join(dir, f), 'utf8')),
   );
   return { ca: ca ?? '', cert: cert ?? '', key: key ?? '' };
+}
+
+/** The lab's etcd CA with its key: only a renewal needs the key, to sign new leaves. */
+export async function loadEtcdCa(stateDir: string): Promise<CertPair> {
+  const dir = etcdPkiDir(stateDir);
+  const [certPem, keyPem] = await Promise.all(
+    ['ca.crt', 'ca.key'].map((f) => readFile(join(dir, f), 'utf8')),
+  );
+  return { certPem: certPem ?? '', keyPem: keyPem ?? '' };
+}
+
+/** Keeps the host's copy in step with what the nodes now serve. */
+export async function saveRenewedEtcdCerts(
+  stateDir: string,
+  renewed: RenewedEtcdCerts,
+): Promise<void> {
+  const dir = etcdPkiDir(stateDir);
+  const files: Record<string, string> = {
+    'apiserver-etcd-client.crt': renewed.apiserverClient.certPem,
+    'apiserver-etcd-client.key': renewed.apiserverClient.keyPem,
+  };
+  for (const [member, pair] of Object.entries(renewed.members)) {
+    files[`${member}-server.crt`] = pair.server.certPem;
+    files[`${member}-server.key`] = pair.server.keyPem;
+    files[`${member}-peer.crt`] = pair.peer.certPem;
+    files[`${member}-peer.key`] = pair.peer.keyPem;
+  }
+  for (const [name, content] of Object.entries(files))
+    await writePrivateFile(join(dir, name), content);
 }

@@ -104,6 +104,16 @@ WantedBy=multi-user.target
 `;
 }
 
+/**
+ * The same unit with `--initial-cluster-state` set: "existing" lets a member with an empty
+ * data dir join the running cluster it was just added to, instead of bootstrapping a new one.
+ */
+export function withInitialClusterState(unit: string, state: 'new' | 'existing'): string {
+  const flag = /--initial-cluster-state=\w+/;
+  if (!flag.test(unit)) throw new Error('the unit has no --initial-cluster-state flag');
+  return unit.replace(flag, `--initial-cluster-state=${state}`);
+}
+
 export interface ExecStart {
   command: string;
   /** `--name=value` flags, name without dashes; a bare `--flag` maps to "true". */

@@ -153,18 +153,18 @@ interface AltName {
   ip?: string;
 }
 
-interface Issuer {
+export interface Issuer {
   cert: forge.pki.Certificate;
   key: forge.pki.rsa.PrivateKey;
 }
 
-interface LeafSpec {
+export interface LeafSpec {
   cn: string;
   usages: ExtKeyUsage[];
   san?: AltName[];
 }
 
-async function newKeyPair(bits: number): Promise<forge.pki.rsa.KeyPair> {
+export async function newKeyPair(bits: number): Promise<forge.pki.rsa.KeyPair> {
   const { privateKey } = await generateKeyPairAsync('rsa', {
     modulusLength: bits,
     publicExponent: 0x10001,
@@ -199,7 +199,7 @@ function createCaCert(
   return cert;
 }
 
-function issueLeaf(
+export function issueLeaf(
   issuer: Issuer,
   key: forge.pki.rsa.KeyPair,
   now: Date,
@@ -235,7 +235,7 @@ function issueLeaf(
   return { certPem: forge.pki.certificateToPem(cert), keyPem: privateKeyPem(key) };
 }
 
-function memberSans(node: NodeSpec): AltName[] {
+export function memberSans(node: NodeSpec): AltName[] {
   return [
     { type: 2, value: node.name },
     { type: 2, value: 'localhost' },

@@ -16,6 +16,7 @@ import type {
   NodeRow,
 } from './dashboard-types.js';
 import { reduceVip } from './dashboard-vip.js';
+import type { OpRecord } from '../chaos/history.js';
 
 export type {
   ContainerState,
@@ -138,10 +139,22 @@ export function reduceDashboard(state: DashboardState, event: DashboardEvent): D
       return reduceFault(advance(state, event.at, {}), event);
     case 'note':
       return push(advance(state, event.at, {}), event.at, 'note', 'info', event.message);
+    case 'op':
+      return push(advance(state, event.at, {}), event.at, 'note', 'info', opLine(event));
     case 'evidence':
+    case 'tls':
     case 'read':
       return advance(state, event.at, {});
   }
+}
+
+/** A day-2 operation's progress as one event line: "etcd-member-replace: wipe data dir (1.2 s)". */
+function opLine(record: OpRecord): string {
+  const what = record.phase === 'step' ? (record.step ?? 'step') : record.phase;
+  const took =
+    record.durationMs === undefined ? '' : ` (${(record.durationMs / 1000).toFixed(1)} s)`;
+  const why = record.phase === 'failed' && record.message ? `: ${record.message}` : '';
+  return `${record.op}: ${what}${record.node ? ` on ${record.node}` : ''}${took}${why}`;
 }
 
 function advance(

@@ -158,10 +158,10 @@ beforeAll(async () => {
     server.routes.set(k8sPath('real', `${command}.sha256`), { text: digest });
   }
 
-  // The official layout: etcd-vX-linux-amd64/{etcd,etcdctl} inside the tarball.
+  // The official layout: etcd-vX-linux-amd64/{etcd,etcdctl,etcdutl} inside the tarball.
   const inner = join(work, 'tar', `etcd-${ETCD_VERSION}-linux-amd64`);
   await mkdir(inner, { recursive: true });
-  for (const binary of ['etcd', 'etcdctl'])
+  for (const binary of ['etcd', 'etcdctl', 'etcdutl'])
     await symlink(join(etcdDir, binary), join(inner, binary));
   const tarball = join(work, ETCD_TARBALL);
   await run('tar', ['-czhf', tarball, '-C', join(work, 'tar'), `etcd-${ETCD_VERSION}-linux-amd64`]);
@@ -275,11 +275,16 @@ describe('downloadKubernetesBinaries', () => {
 });
 
 describe('downloadEtcdBinaries', () => {
-  it('unpacks etcd and etcdctl from the verified release tarball', async () => {
+  it('unpacks etcd, etcdctl and etcdutl from the verified release tarball', async () => {
     const set = await downloadEtcdBinaries(source('real'), ctx);
-    expect([...set.files].sort()).toEqual(['etcd', 'etcdctl']);
+    expect([...set.files].sort()).toEqual(['etcd', 'etcdctl', 'etcdutl']);
     expect((await checkEntry(set.dir)).ok).toBe(true);
-    expect((await readdir(set.dir)).sort()).toEqual(['etcd', 'etcdctl', 'manifest.json']);
+    expect((await readdir(set.dir)).sort()).toEqual([
+      'etcd',
+      'etcdctl',
+      'etcdutl',
+      'manifest.json',
+    ]);
     const { stdout } = await run(join(set.dir, 'etcd'), ['--version']);
     expect(stdout).toContain(`etcd Version: ${ETCD_VERSION.replace(/^v/, '')}`);
   });

@@ -44,6 +44,7 @@ export function buildCheckContext(history: History, options: ContextOptions = {}
     }
     windows.set(record.id, window);
   }
+  for (const window of operationWindows(history)) windows.set(window.id, window);
   const faults = [...windows.values()].sort((a, b) => a.appliedAt - b.appliedAt);
   return { masters, nodes, faults };
 }
@@ -66,4 +67,35 @@ function resolveTargets(history: History, record: FaultRecord, masters: string[]
       }
       return [target];
     });
+}
+
+/**
+ * Operations as windows: from `started` to `done` the lab was disturbed on purpose, and the
+ * end is when it must recover, exactly as after an undo. A failed operation counts as a
+ * failed undo; one still running at the end, as a fault never undone.
+ */
+function operationWindows(history: History): FaultWindow[] {
+  const windows = new Map<string, FaultWindow>();
+  for (const record of byTime(samplesOf(history, 'op'))) {
+    if (record.phase === 'started') {
+      windows.set(record.id, {
+        id: record.id,
+        fault: record.op,
+        targets: record.target.split(',').filter((t) => t.length > 0),
+        appliedAt: record.at,
+        undoneAt: null,
+        undoIssuedAt: null,
+        undoFailed: false,
+        operation: true,
+        services: record.restarts ?? [],
+      });
+      continue;
+    }
+    const window = windows.get(record.id);
+    if (!window || record.phase === 'step') continue;
+    window.undoneAt = record.at;
+    window.undoIssuedAt = record.at;
+    window.undoFailed = record.phase === 'failed';
+  }
+  return [...windows.values()];
 }

@@ -114,7 +114,7 @@ export function checkNoLostWrites(
 }
 
 /** The reader's successful reads in order: a later one served at an older revision is a regression. */
-function readOrder(history: History): { ok: number; regressions: string[] } {
+export function readOrder(history: History): { ok: number; regressions: string[] } {
   const reads = samplesOf(history, 'read')
     .filter((r) => r.ok && r.resourceVersion !== null)
     .sort((a, b) => a.at - b.at);

@@ -34,11 +34,7 @@ export function recoveryRequirement(context: CheckContext): WholeRequirement {
       const node = nodes.get(target);
       if (!node) continue;
       if (began !== null) node.since = Math.max(node.since ?? began, began);
-      const stopped = WHOLE_NODE_FAULTS.has(fault.fault)
-        ? 'all'
-        : SERVICE_FAULTS.has(fault.fault) && fault.service
-          ? [fault.service]
-          : undefined;
+      const stopped = stoppedBy(fault);
       if (!stopped) continue;
       node.stoppedAt = Math.max(node.stoppedAt ?? fault.appliedAt, fault.appliedAt);
       node.restarted =
@@ -48,6 +44,13 @@ export function recoveryRequirement(context: CheckContext): WholeRequirement {
     }
   }
   return { nodes: [...nodes.values()] };
+}
+
+function stoppedBy(fault: FaultWindow): 'all' | string[] | undefined {
+  if (fault.operation)
+    return fault.services && fault.services.length > 0 ? fault.services : undefined;
+  if (WHOLE_NODE_FAULTS.has(fault.fault)) return 'all';
+  return SERVICE_FAULTS.has(fault.fault) && fault.service ? [fault.service] : undefined;
 }
 
 /**

@@ -31,13 +31,15 @@ export function checkRejoin(
   }
   const failedUndo = context.faults.find((f) => f.undoFailed);
   if (failedUndo) {
-    return verdict(CHECK, false, `the undo of ${failedUndo.id} (${failedUndo.fault}) failed`, {
-      rejoinMs: null,
-    });
+    const what = failedUndo.operation
+      ? `operation ${failedUndo.id} (${failedUndo.fault}) failed`
+      : `the undo of ${failedUndo.id} (${failedUndo.fault}) failed`;
+    return verdict(CHECK, false, what, { rejoinMs: null });
   }
   const pending = context.faults.find((f) => undoBegan(f) === null);
   if (pending) {
-    return verdict(CHECK, false, `${pending.id} (${pending.fault}) was never undone`, {
+    const never = pending.operation ? 'never finished' : 'was never undone';
+    return verdict(CHECK, false, `${pending.id} (${pending.fault}) ${never}`, {
       rejoinMs: null,
     });
   }

@@ -3,7 +3,10 @@ import type { CheckName, Expectations } from '../scenario/model.js';
 import { CHECK_NAMES } from '../scenario/model.js';
 import { checkApiUnavailable } from './api-unavailable.js';
 import { buildCheckContext, type ContextOptions } from './context.js';
+import { checkCertsRenewed, checkNoCertErrors } from './certs.js';
+import { checkEtcdInSync } from './etcd-in-sync.js';
 import { checkEtcdQuorum } from './etcd-quorum.js';
+import { checkSnapshotRestore } from './snapshot-restore.js';
 import { checkLeaderElection } from './leader-election.js';
 import { checkNoLostWrites } from './no-lost-writes.js';
 import { checkRejoin } from './rejoin.js';
@@ -27,6 +30,10 @@ const RUNS: Record<CheckName, Run> = {
   noLostWrites: (h, e, c) => (e.noLostWrites ? checkNoLostWrites(h, true, c) : undefined),
   rejoin: (h, e, c) => (e.rejoin ? checkRejoin(h, e.rejoin, c) : undefined),
   vipHome: (h, e, c) => (e.vipHome ? checkVipHome(h, true, c) : undefined),
+  etcdInSync: (h, e, c) => (e.etcdInSync ? checkEtcdInSync(h, e.etcdInSync, c) : undefined),
+  noCertErrors: (h, e, c) => (e.noCertErrors ? checkNoCertErrors(h, true, c) : undefined),
+  certsRenewed: (h, e, c) => (e.certsRenewed ? checkCertsRenewed(h, true, c) : undefined),
+  snapshotRestore: (h, e, c) => (e.snapshotRestore ? checkSnapshotRestore(h, true, c) : undefined),
 };
 
 /** One verdict per expectation the scenario states, in CHECK_NAMES order. */

@@ -31,6 +31,12 @@ export interface FaultWindow {
   /** When its (last) undo was issued; older histories lack it, then it is undoneAt. */
   undoIssuedAt: number | null;
   undoFailed: boolean;
+  /**
+   * A day-2 operation rather than a fault: it began at `appliedAt`, its end counts as the undo
+   * (the lab must be whole after it), and `services` are what it stopped and started again.
+   */
+  operation?: boolean;
+  services?: string[];
 }
 
 export interface CheckContext {

@@ -35,6 +35,8 @@ export function etcdProbe(ctx: ProbeContext): Promise<void>[] {
       if (names.size < group.length) await refreshNames();
       try {
         const s = await etcdStatus(m.ip, ctx.lab.etcdProbe, MEMBER_TIMEOUT_MS);
+        // A replaced member or a restored cluster has new member ids: learn them when one leads.
+        if (s.leaderId && s.leaderId !== '0' && !names.get(s.leaderId)) await refreshNames();
         const leader = s.leaderId && s.leaderId !== '0' ? names.get(s.leaderId) : undefined;
         latest.set(m.name, {
           member: m.name,

@@ -56,7 +56,31 @@ export function renderMarkdown(report: Report): string {
     }
     lines.push('');
   }
+  lines.push(...operationSteps(report));
   return lines.join('\n');
+}
+
+/** Where a day-2 operation's time went: every step with its start and duration. */
+function operationSteps(report: Report): string[] {
+  const records = report.history.entries.filter((e) => e.type === 'op');
+  if (records.length === 0) return [];
+  const lines = [
+    '## Operation steps',
+    '',
+    '| Id | Step | Node | Started | Took |',
+    '|---|---|---|---|---|',
+  ];
+  for (const r of records) {
+    if (r.phase === 'started') continue;
+    const what = r.phase === 'step' ? (r.step ?? 'step') : `**${r.op} ${r.phase}**`;
+    const detail = r.message ? ` (${r.message})` : '';
+    const took = r.durationMs === undefined ? '' : formatDuration(Math.max(1, r.durationMs));
+    lines.push(
+      `| ${r.id} | ${cell(what + detail)} | ${r.node ?? ''} | ${since(report, r.startedAt ?? r.at)} | ${took} |`,
+    );
+  }
+  lines.push('');
+  return lines;
 }
 
 function since(report: Report, at: number): string {

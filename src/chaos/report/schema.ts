@@ -80,6 +80,32 @@ const faultRecord = z.object({
   message: z.string().optional(),
 });
 
+const opRecord = z.object({
+  type: z.literal('op'),
+  at,
+  id: z.string(),
+  op: z.string(),
+  target: z.string(),
+  phase: z.enum(['started', 'step', 'done', 'failed']),
+  step: z.string().optional(),
+  node: z.string().optional(),
+  startedAt: at.optional(),
+  durationMs: z.number().optional(),
+  restarts: z.array(z.string()).optional(),
+  message: z.string().optional(),
+  values: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+});
+
+const tlsSample = z.object({
+  type: z.literal('tls'),
+  at,
+  node: z.string(),
+  port: z.number(),
+  notAfter: at.nullable(),
+  serial: z.string().nullable(),
+  error: z.string().optional(),
+});
+
 const processFact = z.object({
   name: z.string(),
   running: z.boolean(),
@@ -133,6 +159,8 @@ export const historySchema = z.object({
       readSample,
       evidenceSample,
       faultRecord,
+      opRecord,
+      tlsSample,
       noteRecord,
     ]),
   ),

@@ -10,6 +10,9 @@ import {
   MAX_DURATION_MS,
   MAX_STEPS,
   needsMasterTarget,
+  OP_DEFAULT_TARGET,
+  OP_KINDS,
+  opAcceptsTarget,
   PROBE_INTERVAL_MAX_MS,
   PROBE_INTERVAL_MIN_MS,
   SERVICES,
@@ -94,6 +97,24 @@ const faultStep = strict({
   }
 });
 
+const opStep = strict({
+  op: oneOf('operation', OP_KINDS),
+  target: oneOf('target', TARGETS).optional(),
+  id: faultId.optional(),
+}).superRefine((step, ctx) => {
+  if (step.target !== undefined && !opAcceptsTarget(step.op, step.target)) {
+    const want =
+      step.op === 'etcd-member-replace'
+        ? `one master (${MASTER_NAMES.join(', ')})`
+        : '"all-masters" (it goes through every master in turn)';
+    ctx.addIssue({
+      code: 'custom',
+      path: ['target'],
+      message: `${step.op} takes ${want}, not "${step.target}"`,
+    });
+  }
+});
+
 /** Same order as STEP_KINDS: issue-message.ts picks the branch that matches a step's key. */
 export const stepInputOptions = [
   strict({ settle: duration }),
@@ -104,6 +125,7 @@ export const stepInputOptions = [
     wait: z.literal('recovered', { error: 'the only thing to wait for is "recovered"' }),
     timeout: duration.optional(),
   }),
+  opStep,
 ] as const;
 
 const stepInput = z.union(stepInputOptions);
@@ -144,6 +166,10 @@ const expectationFields = {
   rejoin: within(DEFAULTS.rejoinMs).optional(),
   vipHome: z.boolean().optional(),
   leaderElection: within(DEFAULTS.leaderElectionMs).optional(),
+  etcdInSync: within(DEFAULTS.etcdInSyncMs).optional(),
+  noCertErrors: z.boolean().optional(),
+  certsRenewed: z.boolean().optional(),
+  snapshotRestore: z.boolean().optional(),
 };
 
 /** Also used on its own by fixture tests, whose `expect` is written as in a scenario file. */
@@ -183,19 +209,27 @@ export const scenarioInputSchema = strict({
 })
   .superRefine((scenario, ctx) => {
     const seen = new Set<string>();
+    const ops = new Set<string>();
     scenario.steps.forEach((step, index) => {
-      if ('fault' in step) {
-        const id = step.id ?? defaultFaultId(index);
-        if (seen.has(id)) {
+      if ('fault' in step || 'op' in step) {
+        const id = step.id ?? ('op' in step ? defaultOpId(index) : defaultFaultId(index));
+        if (seen.has(id) || ops.has(id)) {
           ctx.addIssue({
             code: 'custom',
             path: ['steps', index, 'id'],
-            message: `fault id "${id}" is used twice`,
+            message: `step id "${id}" is used twice`,
           });
         }
-        seen.add(id);
+        if ('fault' in step) seen.add(id);
+        else ops.add(id);
       }
-      if ('restore' in step && step.restore !== 'all' && !seen.has(step.restore)) {
+      if ('restore' in step && ops.has(step.restore)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', index, 'restore'],
+          message: `"${step.restore}" is an operation: it runs to its end, there is nothing to restore`,
+        });
+      } else if ('restore' in step && step.restore !== 'all' && !seen.has(step.restore)) {
         ctx.addIssue({
           code: 'custom',
           path: ['steps', index, 'restore'],
@@ -227,6 +261,10 @@ export function defaultFaultId(stepIndex: number): string {
   return `f${stepIndex}`;
 }
 
+export function defaultOpId(stepIndex: number): string {
+  return `op${stepIndex}`;
+}
+
 type StepInput = z.output<typeof stepInput>;
 
 function toStep(step: StepInput, index: number): Step {
@@ -235,6 +273,14 @@ function toStep(step: StepInput, index: number): Step {
   if ('restore' in step) return { kind: 'restore', id: step.restore };
   if ('wait' in step) {
     return { kind: 'wait', until: step.wait, timeoutMs: step.timeout ?? DEFAULTS.waitTimeoutMs };
+  }
+  if ('op' in step) {
+    return {
+      kind: 'op',
+      id: step.id ?? defaultOpId(index),
+      op: step.op,
+      target: step.target ?? OP_DEFAULT_TARGET[step.op],
+    };
   }
   return {
     kind: 'fault',

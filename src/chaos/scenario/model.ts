@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { FAULT_KINDS, SERVICES, TARGETS } from './names.js';
+import { FAULT_KINDS, OP_KINDS, SERVICES, TARGETS } from './names.js';
 
 /**
  * The parsed scenario, as the runner and reports see it: durations in ms, defaults filled
@@ -17,6 +17,14 @@ export const faultStepModel = z.object({
   service: z.enum(SERVICES).optional(),
 });
 
+/** A day-2 operation, run to its end as one step; `target` is resolved when it starts. */
+export const opStepModel = z.object({
+  kind: z.literal('op'),
+  id: z.string(),
+  op: z.enum(OP_KINDS),
+  target: z.enum(TARGETS),
+});
+
 export const stepModel = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('settle'), durationMs: ms }),
   z.object({ kind: z.literal('observe'), durationMs: ms }),
@@ -24,6 +32,7 @@ export const stepModel = z.discriminatedUnion('kind', [
   /** `id` is a fault id, or "all" to undo every fault applied so far. */
   z.object({ kind: z.literal('restore'), id: z.string() }),
   z.object({ kind: z.literal('wait'), until: z.literal('recovered'), timeoutMs: ms }),
+  opStepModel,
 ]);
 
 export const expectationsModel = z.object({
@@ -45,6 +54,14 @@ export const expectationsModel = z.object({
   rejoin: z.object({ withinMs: ms }).optional(),
   vipHome: z.boolean().optional(),
   leaderElection: z.object({ withinMs: ms }).optional(),
+  /** After an operation's wipe (or start): every member answers, one leader, equal hashkv. */
+  etcdInSync: z.object({ withinMs: ms }).optional(),
+  /** No request through the VIP failed because of a certificate (expired, unknown CA ...). */
+  noCertErrors: z.boolean().optional(),
+  /** Every endpoint's certificate, seen in a live handshake, has a later notAfter afterwards. */
+  certsRenewed: z.boolean().optional(),
+  /** Writes up to the snapshot's revision kept; exactly the later acknowledged ones lost. */
+  snapshotRestore: z.boolean().optional(),
 });
 
 export const TIMING_PROFILES = ['default', 'fast'] as const;
@@ -68,9 +85,10 @@ export const scenarioModel = z.object({
 export type Scenario = z.infer<typeof scenarioModel>;
 export type Step = z.infer<typeof stepModel>;
 export type FaultStep = z.infer<typeof faultStepModel>;
+export type OpStep = z.infer<typeof opStepModel>;
 export type Expectations = z.infer<typeof expectationsModel>;
 export type CheckName = keyof Expectations;
-export type { FaultKind, Service, StepKind } from './names.js';
+export type { FaultKind, OpKind, Service, StepKind } from './names.js';
 
 /** What a scenario expects on a lab of this timing profile. */
 export function expectationsFor(scenario: Scenario, profile: TimingProfile): Expectations {
@@ -87,6 +105,10 @@ export const CHECK_NAMES = [
   'etcdQuorum',
   'leaderElection',
   'noLostWrites',
+  'snapshotRestore',
+  'etcdInSync',
+  'certsRenewed',
+  'noCertErrors',
   'rejoin',
   'vipHome',
 ] as const satisfies readonly CheckName[];

@@ -40,7 +40,26 @@ export function isMasterTarget(target: string): boolean {
   return MASTER_NAMES.includes(target) || (SPECIAL_TARGETS as readonly string[]).includes(target);
 }
 
-export const STEP_KINDS = ['settle', 'observe', 'fault', 'restore', 'wait'] as const;
+/**
+ * Day-2 operations: what an operator does on purpose to a healthy lab, run to their end as one
+ * step (unlike a fault, there is nothing to undo; the lab must be whole afterwards).
+ */
+export const OP_KINDS = ['etcd-member-replace', 'renew-certs', 'etcd-snapshot-restore'] as const;
+export type OpKind = (typeof OP_KINDS)[number];
+
+/** Replacing a member acts on one master; the other operations act on every master in turn. */
+export const OP_DEFAULT_TARGET: Record<OpKind, string> = {
+  'etcd-member-replace': 'master-0',
+  'renew-certs': 'all-masters',
+  'etcd-snapshot-restore': 'all-masters',
+};
+
+export function opAcceptsTarget(op: OpKind, target: string): boolean {
+  if (op === 'etcd-member-replace') return MASTER_NAMES.includes(target);
+  return target === 'all-masters';
+}
+
+export const STEP_KINDS = ['settle', 'observe', 'fault', 'restore', 'wait', 'op'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /** Limits: long enough for a slow laptop, short enough that a typo cannot park a run for hours. */
@@ -58,6 +77,7 @@ export const DEFAULTS = {
   apiUnavailableMs: 10_000,
   rejoinMs: 90_000,
   leaderElectionMs: 3000,
+  etcdInSyncMs: 60_000,
 } as const;
 
 /** z.enum wants a non-empty tuple; the topology always has nodes, so this never throws. */

@@ -16,3 +16,13 @@ export const TARGETS: Record<
   },
   fast: { vipFailoverMs: 2000, apiUnavailableMs: 2000, leaderElectionMs: 3000, rejoinMs: 90_000 },
 };
+
+/**
+ * The day-2 operations' own targets (issue 16), in every timing profile: a renewal is planned,
+ * so a client may notice at most a VIP move; a restore stops every API server by design.
+ */
+export const DAY2_TARGETS: Record<string, { apiUnavailableMs?: number; etcdInSyncMs?: number }> = {
+  'renew-certs': { apiUnavailableMs: 1000 },
+  'etcd-snapshot-restore': { apiUnavailableMs: 60_000 },
+  'etcd-member-replace': { etcdInSyncMs: 60_000 },
+};

@@ -107,6 +107,12 @@ export async function ensureEtcdBinaries(ctx: BuildContext): Promise<BinarySet> 
         [moduleDir, join(scratch, 'etcdctl'), ldflags, 'go.etcd.io/etcd/etcdctl/v3'],
         { logFile, signal: ctx.signal },
       );
+      // Since etcd 3.6 only etcdutl restores a snapshot (etcdctl's restore was removed).
+      await runHost(
+        BUILD_SCRIPT(),
+        [moduleDir, join(scratch, 'etcdutl'), ldflags, 'go.etcd.io/etcd/etcdutl/v3'],
+        { logFile, signal: ctx.signal },
+      );
     },
   );
 }

@@ -29,7 +29,8 @@ export interface NodeImageInputs {
 
 const NODE_BINARIES = ['kubeadm', 'kubelet', 'kubectl'] as const;
 const KUBELET_BIN = '/usr/local/bin/kubelet';
-const ETCD_BINARIES = ['etcd', 'etcdctl'] as const;
+/** etcdutl works on a stopped member's files (snapshot restore); etcdctl talks to members. */
+const ETCD_BINARIES = ['etcd', 'etcdctl', 'etcdutl'] as const;
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];

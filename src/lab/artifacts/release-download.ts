@@ -153,7 +153,7 @@ export async function downloadEtcdBinaries(
     await runHost('tar', ['-xzf', '-', '-C', unpack], { input: bytes });
     const inner = join(unpack, name);
     const files = await readdir(inner);
-    for (const binary of ['etcd', 'etcdctl']) {
+    for (const binary of ['etcd', 'etcdctl', 'etcdutl']) {
       if (!files.includes(binary))
         throw new RuntimeError('release-layout', `${url} has no ${name}/${binary}`);
       await rename(join(inner, binary), join(scratch, binary));

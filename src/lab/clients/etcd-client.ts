@@ -110,3 +110,40 @@ export async function etcdLinearizableRead(
   );
   return true;
 }
+
+/** Removes a member by id (as etcdMembers returns it); the survivors keep serving. */
+export async function etcdMemberRemove(
+  ip: string,
+  identity: TlsIdentity,
+  id: string,
+  timeoutMs = 5000,
+): Promise<void> {
+  await post(ip, '/v3/cluster/member/remove', identity, { ID: id }, timeoutMs);
+}
+
+/** Adds a member that has not started yet; returns its new id. */
+export async function etcdMemberAdd(
+  ip: string,
+  identity: TlsIdentity,
+  peerUrls: string[],
+  timeoutMs = 5000,
+): Promise<string> {
+  const r = await post(ip, '/v3/cluster/member/add', identity, { peerURLs: peerUrls }, timeoutMs);
+  return String((r.member as { ID?: string } | undefined)?.ID ?? '');
+}
+
+/** Asks the leader (it must be the one asked) to hand leadership to another member. */
+export async function etcdMoveLeader(
+  leaderIp: string,
+  identity: TlsIdentity,
+  targetId: string,
+  timeoutMs = 5000,
+): Promise<void> {
+  await post(
+    leaderIp,
+    '/v3/maintenance/transfer-leadership',
+    identity,
+    { targetID: targetId },
+    timeoutMs,
+  );
+}

@@ -117,7 +117,8 @@ function vrrpProblems(node: string, facts: LabEvidence['nodes'][number]): string
   return [];
 }
 
-function etcdProblems(evidence: LabEvidence): string[] {
+/** What keeps etcd from being one healthy cluster that agrees on its data; empty when none. */
+export function etcdProblems(evidence: LabEvidence): string[] {
   const problems: string[] = [];
   const silent = evidence.etcd.filter((m) => !m.answered).map((m) => m.member);
   if (silent.length > 0) problems.push(`etcd ${silent.join(', ')} not answering`);

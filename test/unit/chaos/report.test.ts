@@ -155,6 +155,35 @@ describe('renderJunit', () => {
 });
 
 describe('renderMarkdown', () => {
+  it("lists an operation's steps with when each started and how long it took", () => {
+    const base = reportFor('kill-master0-recovers');
+    const t = base.history.startedAt;
+    const op = { type: 'op' as const, id: 'op1', op: 'etcd-member-replace', target: 'master-0' };
+    const history = {
+      ...base.history,
+      entries: [
+        ...base.history.entries,
+        { ...op, at: t + 5000, phase: 'started' as const, restarts: ['etcd'] },
+        {
+          ...op,
+          at: t + 6200,
+          phase: 'step' as const,
+          step: 'wipe data dir',
+          node: 'master-0',
+          startedAt: t + 6000,
+          durationMs: 200,
+        },
+        { ...op, at: t + 20_000, phase: 'done' as const, startedAt: t + 5000, durationMs: 15_000 },
+      ],
+    };
+    const md = renderMarkdown({ ...base, history });
+    expect(md).toContain('## Operation steps');
+    expect(md).toMatch(/^\| op1 \| wipe data dir \| master-0 \| \+6(\.0)?s \| 200ms \|$/m);
+    expect(md).toMatch(
+      /^\| op1 \| \*\*etcd-member-replace done\*\* \| {2}\| \+5(\.0)?s \| 15(\.0)?s \|$/m,
+    );
+  });
+
   it('lists every check with its result in a table', () => {
     const report = reportFor('split-brain-for-3s');
     const md = renderMarkdown(report);

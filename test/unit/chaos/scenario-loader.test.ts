@@ -50,11 +50,17 @@ describe('built-in scenarios', () => {
     for (const name of expected) expect(listed.map((s) => s.name)).toContain(name);
   });
 
-  it('gives every built-in scenario at least one fault, an undo and a check', async () => {
+  it('gives every built-in scenario a fault and its undo, or an operation, and checks', async () => {
     for (const { name, scenario } of await listBuiltinScenarios()) {
       const kinds = scenario.steps.map((s) => s.kind);
-      expect(kinds, name).toContain('fault');
-      expect(kinds, name).toContain('restore');
+      if (kinds.includes('op')) {
+        expect(kinds, name).not.toContain('fault');
+        expect(kinds, name).toContain('wait');
+        expect(scenario.expect.rejoin, name).toBeDefined();
+      } else {
+        expect(kinds, name).toContain('fault');
+        expect(kinds, name).toContain('restore');
+      }
       expect(Object.keys(scenario.expect).length, name).toBeGreaterThan(1);
     }
   });
@@ -211,13 +217,13 @@ describe('parseScenario', () => {
 
   it('says which keys a step may have when it has none of them', () => {
     expect(problem(`${HEAD}steps:\n  - sleep: 5s\n`)).toBe(
-      'scenarios/x.yaml:4: steps[0]: a step needs one of settle, observe, fault, restore, wait',
+      'scenarios/x.yaml:4: steps[0]: a step needs one of settle, observe, fault, restore, wait, op',
     );
   });
 
   it('points at a forgotten dash when one step has two kinds', () => {
     expect(problem(`${HEAD}steps:\n  - settle: 5s\n    fault: kill\n`)).toBe(
-      'scenarios/x.yaml:4: steps[0]: a step takes only one of settle, observe, fault, restore, wait (found settle and fault: is a "-" missing?)',
+      'scenarios/x.yaml:4: steps[0]: a step takes only one of settle, observe, fault, restore, wait, op (found settle and fault: is a "-" missing?)',
     );
   });
 
@@ -234,12 +240,12 @@ describe('parseScenario', () => {
       problem(
         `${HEAD}steps:\n  - fault: kill\n    target: master-0\n    id: a\n  - fault: stop\n    target: master-1\n    id: a\n`,
       ),
-    ).toBe('scenarios/x.yaml:9: steps[1].id: fault id "a" is used twice');
+    ).toBe('scenarios/x.yaml:9: steps[1].id: step id "a" is used twice');
   });
 
   it('rejects an unknown expectation and lists the known ones', () => {
     expect(problem(`${HEAD}steps:\n  - settle: 5s\nexpect:\n  noSplitBrain: true\n`)).toBe(
-      'scenarios/x.yaml:6: expect.noSplitBrain: unknown field "noSplitBrain" (use one of vipFailover, splitBrain, apiUnavailable, etcdQuorum, noLostWrites, rejoin, vipHome, leaderElection)',
+      'scenarios/x.yaml:6: expect.noSplitBrain: unknown field "noSplitBrain" (use one of vipFailover, splitBrain, apiUnavailable, etcdQuorum, noLostWrites, rejoin, vipHome, leaderElection, etcdInSync, noCertErrors, certsRenewed, snapshotRestore)',
     );
   });
 

@@ -50,6 +50,72 @@ const notes = (entries: HistoryEntry[]) =>
   entries.flatMap((e) => (e.type === 'note' ? [e.message] : []));
 
 describe("the scenario runner's step loop against the fake provider", () => {
+  it('runs an operation step to its end, with evidence from its start, and judges the lab after it', async () => {
+    const { lab } = await fakeLab();
+    const scenario = parseScenario(
+      [
+        'name: seam-op',
+        'description: one operation',
+        'steps:',
+        '  - op: etcd-member-replace',
+        '  - wait: recovered',
+        '    timeout: 500ms',
+        'expect:',
+        '  rejoin: { withinMs: 1000 }',
+      ].join('\n'),
+      'seam-op.yaml',
+    );
+    const calls: string[] = [];
+    const result = await runScenario({
+      lab,
+      scenario,
+      signal: new AbortController().signal,
+      deps: quietDeps({
+        startEvidenceProbe: () => {
+          calls.push('evidence');
+          return { latest: () => undefined, stop: async () => undefined };
+        },
+        runOperation: async (_lab, step, options) => {
+          calls.push(`op ${step.op} ${step.target}`);
+          const base = { type: 'op' as const, id: step.id, op: step.op, target: 'master-0' };
+          options.record({ ...base, at: Date.now(), phase: 'started', restarts: ['etcd'] });
+          options.record({ ...base, at: Date.now(), phase: 'done' });
+        },
+      }),
+    });
+    expect(calls).toEqual(['evidence', 'op etcd-member-replace master-0']);
+    expect(result.error).toBeUndefined();
+    // No evidence after the operation: the lab cannot be called whole.
+    expect(result.verdicts.find((v) => v.check === 'rejoin')?.passed).toBe(false);
+  });
+
+  it('an operation that fails ends the run with its error, and rejoin fails on it', async () => {
+    const { lab } = await fakeLab();
+    const scenario = parseScenario(
+      'name: seam-op\ndescription: d\nsteps:\n  - op: renew-certs\n  - observe: 1s\nexpect:\n  rejoin: { withinMs: 1000 }\n',
+      'seam-op.yaml',
+    );
+    const result = await runScenario({
+      lab,
+      scenario,
+      signal: new AbortController().signal,
+      deps: quietDeps({
+        runOperation: async (_lab, step, options) => {
+          const base = { type: 'op' as const, id: step.id, op: step.op, target: 'master-0' };
+          options.record({ ...base, at: Date.now(), phase: 'started', restarts: [] });
+          options.record({ ...base, at: Date.now(), phase: 'failed', message: 'kubeadm: exit 1' });
+          throw new Error('kubeadm: exit 1');
+        },
+      }),
+    });
+    expect(result.error).toBe('kubeadm: exit 1');
+    expect(result.verdicts.find((v) => v.check === 'rejoin')).toMatchObject({
+      check: 'rejoin',
+      passed: false,
+      summary: 'operation op0 (renew-certs) failed',
+    });
+  });
+
   it('kills, restores, waits for fresh evidence and says when it never came', async () => {
     const { lab, provider } = await fakeLab();
     const result = await runScenario({
@@ -136,7 +202,10 @@ describe("the scenario runner's step loop against the fake provider", () => {
       }),
     });
     expect(result.verdicts).toHaveLength(1);
-    expect(result.verdicts[0]).toMatchObject({ check: 'startingState', passed: false });
+    expect(result.verdicts[0]).toMatchObject({
+      check: 'startingState',
+      passed: false,
+    });
     expect(provider.calls.filter((c) => c.startsWith('power'))).toEqual([]);
     expect(faults(result.history.entries)).toEqual([]);
   });

@@ -1,0 +1,76 @@
+import { withTimeout } from '../../core/wait.js';
+import type { OpenLab } from '../../lab/open-lab.js';
+import { resolveTarget } from '../faults/resolve-target.js';
+import type { HistoryEntry, OpRecord } from '../history.js';
+import type { OpKind, OpStep } from '../scenario/model.js';
+import { etcdMemberReplace } from './etcd-member-replace.js';
+import { etcdSnapshotRestore } from './etcd-snapshot-restore.js';
+import { firstLine, newOpContext, type Operation } from './op-context.js';
+import { renewCerts } from './renew-certs.js';
+
+export const OPERATIONS: Record<OpKind, Operation> = {
+  'etcd-member-replace': etcdMemberReplace,
+  'renew-certs': renewCerts,
+  'etcd-snapshot-restore': etcdSnapshotRestore,
+};
+
+/** Generous for a slow laptop, bounded so a stuck step cannot park a run. */
+export const OP_TIME_LIMIT_MS = 10 * 60_000;
+
+export interface OpRunOptions {
+  runId: string;
+  record: (entry: HistoryEntry) => void;
+  log: (line: string) => void;
+  /** The engine going away; Ctrl-C does not stop an operation half-way (see runOperation). */
+  signal: AbortSignal;
+}
+
+/**
+ * Runs one day-2 operation to its end, recording when it started, each step, and how it
+ * ended. Like an undo it is not cut short by Ctrl-C: a member removed but not yet re-added,
+ * or a data dir wiped but not restored, is worse than waiting for the operation to finish
+ * under its own time limit.
+ */
+export async function runOperation(
+  lab: OpenLab,
+  step: OpStep,
+  options: OpRunOptions,
+): Promise<void> {
+  const operation = OPERATIONS[step.op];
+  const targets = await resolveTarget(lab, step.target);
+  const target = targets.join(',');
+  const startedAt = Date.now();
+  const base = { type: 'op' as const, id: step.id, op: step.op, target };
+  options.record({ ...base, at: startedAt, phase: 'started', restarts: operation.restarts });
+  const end = (phase: OpRecord['phase'], message?: string): OpRecord => ({
+    ...base,
+    at: Date.now(),
+    phase,
+    startedAt,
+    durationMs: Date.now() - startedAt,
+    ...(message ? { message } : {}),
+  });
+  try {
+    await withTimeout(`operation ${step.op}`, OP_TIME_LIMIT_MS, (timeout) =>
+      operation.run(
+        newOpContext(
+          {
+            lab,
+            id: step.id,
+            op: step.op,
+            targets,
+            runId: options.runId,
+            signal: AbortSignal.any([options.signal, timeout]),
+            record: options.record,
+            log: options.log,
+          },
+          target,
+        ),
+      ),
+    );
+    options.record(end('done'));
+  } catch (error) {
+    options.record(end('failed', firstLine(error)));
+    throw error;
+  }
+}
