@@ -52,7 +52,14 @@ export function checkSplitBrain(
     from: 0,
     to: 0,
   });
-  const unknown = longestSpanWithout(samples, (s) => s.unknown.length === 0, history.endedAt);
+  // The probe's first reads of each master can still be in flight when sampling starts: an
+  // unknown view before the first complete one is its warm-up, not a lost view, as long as it
+  // ends before the first fault (the lab was proven whole just before). Any later gap counts.
+  const firstKnown = samples.find((s) => s.unknown.length === 0)?.at;
+  const firstFault = Math.min(...context.faults.map((f) => f.appliedAt));
+  const warmupEnd = firstKnown !== undefined && firstKnown <= firstFault ? firstKnown : undefined;
+  const judged = warmupEnd === undefined ? samples : samples.filter((s) => s.at >= warmupEnd);
+  const unknown = longestSpanWithout(judged, (s) => s.unknown.length === 0, history.endedAt);
   const figures = {
     maxDualHolderMs: longest.to - longest.from,
     dualHolderEpisodes: spans.length,
@@ -60,6 +67,7 @@ export function checkSplitBrain(
     samplesWithUnknown: samples.filter((s) => s.unknown.length > 0).length,
     samplesWithFrozenHolder: samples.filter((s) => (s.frozen ?? []).length > 0).length,
     maxUnknownMs: unknown.ms,
+    probeWarmupMs: warmupEnd === undefined ? 0 : warmupEnd - samples[0]!.at,
   };
   if ('maxMs' in expectation) {
     // Two holders seen for too long is the definite failure: say that first.

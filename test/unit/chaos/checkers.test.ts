@@ -57,6 +57,43 @@ describe('splitBrain', () => {
     expect(checkSplitBrain(h, { maxMs: 1000 }, ctx(h)).passed).toBe(true);
   });
 
+  it("does not count the probe's warm-up before the first fault as an unknown view", () => {
+    const warmup = [
+      vip(0, [], ['master-0', 'master-1', 'master-2']),
+      vip(0.5, ['master-0'], ['master-1', 'master-2']),
+    ];
+    const h = history([
+      ...warmup,
+      vip(2, ['master-0']),
+      fault(5, 'f1', 'master-0'),
+      vip(6, ['master-1']),
+      vip(20, ['master-1']),
+    ]);
+    expect(checkSplitBrain(h, { maxMs: 1000 }, ctx(h))).toMatchObject({
+      passed: true,
+      figures: { probeWarmupMs: 2000, maxUnknownMs: 0 },
+    });
+    // The same gap counts once a fault came before any complete view: nothing vouched for it.
+    const early = history([
+      ...warmup,
+      fault(1, 'f1', 'master-0'),
+      vip(2, ['master-1']),
+      vip(20, ['master-1']),
+    ]);
+    expect(checkSplitBrain(early, { maxMs: 1000 }, ctx(early))).toMatchObject({
+      passed: false,
+      figures: { probeWarmupMs: 0, maxUnknownMs: 2000 },
+    });
+    // And a later gap is never warm-up.
+    const later = history([
+      vip(0, ['master-0']),
+      fault(5, 'f1', 'master-0'),
+      vip(6, ['master-1'], ['master-2']),
+      vip(8, ['master-1']),
+    ]);
+    expect(checkSplitBrain(later, { maxMs: 1000 }, ctx(later)).passed).toBe(false);
+  });
+
   it('fails when a view stays unknown longer than it can vouch for, or always', () => {
     const long = history([
       vip(0, ['master-1']),
