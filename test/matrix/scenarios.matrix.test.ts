@@ -6,8 +6,9 @@ import { haLab, testLabName } from '../support/cli.js';
 import { leftovers } from '../support/leftovers.js';
 
 /**
- * `npm run test:matrix`: every built-in scenario against one real lab, in an order where each
- * leaves the lab whole for the next. Each must exit 0 with a passing report.
+ * `npm run test:matrix`: every built-in scenario against one real lab, each run `--fresh`:
+ * the lab is reset to the snapshot `up --snapshot` took and proven pristine first, so one
+ * scenario's damage never leaks into the next. Each must exit 0 with a passing report.
  */
 const lab = testLabName('mx');
 const SCENARIOS = [
@@ -25,7 +26,9 @@ const SCENARIOS = [
 
 describe('the scenario matrix on one lab', () => {
   beforeAll(async () => {
-    const up = await haLab(['up', '--name', lab, '--no-tui'], { timeoutMs: 1_200_000 });
+    const up = await haLab(['up', '--name', lab, '--no-tui', '--snapshot'], {
+      timeoutMs: 1_200_000,
+    });
     expect(up.exitCode, up.stderr).toBe(0);
   });
 
@@ -37,9 +40,10 @@ describe('the scenario matrix on one lab', () => {
   for (const scenario of SCENARIOS) {
     it(`passes ${scenario}`, async () => {
       const dir = await mkdtemp(join(tmpdir(), `mx-${scenario}-`));
-      const run = await haLab(['scenario', 'run', scenario, '--name', lab, '--report-dir', dir], {
-        timeoutMs: 900_000,
-      });
+      const run = await haLab(
+        ['scenario', 'run', scenario, '--name', lab, '--fresh', '--report-dir', dir],
+        { timeoutMs: 900_000 },
+      );
       const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as {
         passed: boolean;
         verdicts: { check: string; passed: boolean; summary: string }[];
