@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Six projects keep fast tests apart from ones that need a real engine or a real lab.
+// Seven projects keep fast tests apart from ones that need a real engine or a real lab.
 export default defineConfig({
   test: {
     projects: [
@@ -48,6 +48,16 @@ export default defineConfig({
           testTimeout: 900_000,
           hookTimeout: 1_800_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'snapshot',
+          include: ['test/snapshot/**/*.test.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 1_200_000,
+          fileParallelism: false,
+          sequence: { concurrent: false },
         },
       },
       {

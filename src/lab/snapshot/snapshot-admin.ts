@@ -13,7 +13,7 @@ import {
 export interface SnapshotRow {
   name: string;
   takenAt: string;
-  /** Disk the engine reports for the snapshot's images and volumes now. */
+  /** Disk the snapshot takes of its own (its layers and the bytes its volume copies do not share). */
   bytes: number;
   /** Parts the manifest names that the engine no longer has (a damaged snapshot). */
   missing: string[];
@@ -34,7 +34,7 @@ export async function listSnapshots(provider: Provider, labName: string): Promis
     return {
       name: m.name,
       takenAt: m.takenAt,
-      bytes: own.reduce((sum, p) => sum + (p.bytes ?? 0), 0),
+      bytes: m.bytes,
       missing: expected.filter((e) => !names.has(e)),
       frozenMs: m.frozenMs,
       tookMs: m.tookMs,
