@@ -172,3 +172,12 @@ export async function vrrpFloors(name, kills = 10) {
     fast: await measureVrrpFloor({ image, profile: 'fast', kills, name: `${name}-vf` }),
   };
 }
+
+// Alone: `node scripts/bench/vrrp-floor.mjs [NAME] [KILLS]` prints both profiles' floors as JSON.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const floors = await vrrpFloors(
+    process.argv[2] ?? 'sp-vrrp-floor',
+    Number(process.argv[3] ?? 10),
+  );
+  console.log(JSON.stringify(floors, null, 2));
+}
