@@ -32,6 +32,7 @@ async function freshRuns(
     const saved = await saveSnapshot(provider, lab, DEFAULT_SNAPSHOT, {
       events: quiet,
       signal: ctx.signal,
+      waitWholeMs: 120_000,
     });
     log(
       `  saved in ${(saved.tookMs / 1000).toFixed(1)} s (frozen ${(saved.frozenMs / 1000).toFixed(1)} s)`,

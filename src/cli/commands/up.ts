@@ -129,6 +129,7 @@ export function registerUp(program: Command, ctx: CliContext): void {
         const saved = await saveSnapshot(ctx.provider(), flags.name, DEFAULT_SNAPSHOT, {
           events: plainProgress(ctx.stderr, Date.now()),
           signal: ctx.signal,
+          waitWholeMs: 120_000,
         });
         ctx.stdout.write(
           `snapshot "${saved.name}" saved in ${(saved.tookMs / 1000).toFixed(1)} s (nodes frozen ${(saved.frozenMs / 1000).toFixed(1)} s, ${humanBytes(saved.bytes)}): \`ha-lab reset --name ${flags.name}\` returns to it\n`,

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { CheckFailedError, UsageError } from '../../core/errors.js';
 import type { EventSink } from '../../core/events.js';
 import { containerName } from '../../core/topology.js';
@@ -24,6 +25,12 @@ import {
 export interface SnapshotOptions {
   events: EventSink;
   signal?: AbortSignal | undefined;
+  /**
+   * How long to wait for the lab to become whole before refusing (0: judge once). `up
+   * --snapshot` and `scenario run --fresh` wait: a lab just made or just run is still settling
+   * (a kubelet's first lease, a member catching up); `snapshot save` asked by a person does not.
+   */
+  waitWholeMs?: number;
 }
 
 /** Snapshots are engine images and volumes; a lab on SSH machines has neither. */
@@ -42,22 +49,32 @@ export function refuseUnsnapshottable(provider: Provider, lab: string): void {
  */
 async function judgeBeforeSave(
   lab: OpenLab,
+  waitWholeMs: number,
   signal?: AbortSignal,
 ): Promise<SnapshotManifest['etcd']> {
   if ((await pendingFaults(lab.stateDir)) > 0)
     throw new CheckFailedError(
       `lab "${lab.lab}" has faults that are not undone, no snapshot taken: run \`ha-lab heal --name ${lab.lab}\` first`,
     );
-  const evidence = await gatherLabEvidence(lab, signal);
-  const judgement = judgeWhole(evidence, atRest(lab.topology.nodes));
-  if (!judgement.whole || !evidence.hashKv)
-    throw new CheckFailedError(
-      `lab "${lab.lab}" is not whole, no snapshot taken: ${judgement.missing.join('; ')}`,
-    );
-  const hashes: Record<string, number> = {};
-  for (const [member, hash] of Object.entries(evidence.hashKv.hashes))
-    if (hash !== null) hashes[member] = hash;
-  return { revision: evidence.hashKv.revision, hashes };
+  let missing: string[] = [];
+  const deadline = Date.now() + waitWholeMs;
+  for (;;) {
+    const evidence = await gatherLabEvidence(lab, signal);
+    const judgement = judgeWhole(evidence, atRest(lab.topology.nodes));
+    missing = judgement.missing;
+    if (judgement.whole && evidence.hashKv) {
+      const hashes: Record<string, number> = {};
+      for (const [member, hash] of Object.entries(evidence.hashKv.hashes))
+        if (hash !== null) hashes[member] = hash;
+      return { revision: evidence.hashKv.revision, hashes };
+    }
+    if (Date.now() >= deadline) break;
+    signal?.throwIfAborted();
+    await delay(1000, undefined, { signal });
+  }
+  throw new CheckFailedError(
+    `lab "${lab.lab}" is not whole, no snapshot taken: ${missing.join('; ')}`,
+  );
 }
 
 export interface SaveContext extends SnapshotOptions {
@@ -126,7 +143,7 @@ export async function saveSnapshot(
         'snapshot-exists',
         `lab "${lab.lab}" already has a snapshot "${name}": remove it with \`ha-lab snapshot rm ${name} --name ${lab.lab}\` or pick another name`,
       );
-    const etcd = await judgeBeforeSave(lab, options.signal);
+    const etcd = await judgeBeforeSave(lab, options.waitWholeMs ?? 0, options.signal);
     const ctx: SaveContext = { ...options, lab, name, captures: [], frozenMs: 0 };
     try {
       await runActions([freezeAndCapture], ctx);
