@@ -61,6 +61,16 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'snapshot',
+          include: ['test/snapshot/**/*.test.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 1_200_000,
+          fileParallelism: false,
+          sequence: { concurrent: false },
+        },
+      },
+      {
+        test: {
           name: 'matrix',
           include: ['test/matrix/**/*.test.ts'],
           testTimeout: 3_600_000,

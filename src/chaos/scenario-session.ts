@@ -14,6 +14,11 @@ export interface SessionOptions {
   signal: AbortSignal;
   log: (line: string) => void;
   onEntry?: (entry: HistoryEntry) => void;
+  /**
+   * Runs before each run (`--fresh`: the lab reset to its snapshot), so no run starts from
+   * another's damage. A failure here ends the session: a run on an unknown lab proves nothing.
+   */
+  beforeRun?: (run: number) => Promise<void>;
 }
 
 export interface SessionResult {
@@ -39,6 +44,7 @@ export async function runScenarioSession(options: SessionOptions): Promise<Sessi
       options.repeat === 1
         ? options.reportDir
         : join(options.reportDir, `run-${String(i + 1).padStart(2, '0')}`);
+    if (options.beforeRun) await options.beforeRun(i + 1);
     options.log(`run ${i + 1}/${options.repeat}: ${options.scenario.name}`);
     const result = await runScenario({
       lab: options.lab,

@@ -11,6 +11,7 @@ import { registerScenario } from './commands/scenario.js';
 import { registerKubeconfig } from './commands/kubeconfig.js';
 import { registerKubectl } from './commands/kubectl.js';
 import { registerLoadImage } from './commands/load-image.js';
+import { registerReset, registerSnapshot } from './commands/snapshot.js';
 import { registerStatus } from './commands/status.js';
 import { registerTui, runTui } from './commands/tui.js';
 import { readLabState } from '../lab/lab-state.js';
@@ -41,6 +42,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerHeal(program, ctx);
   registerCerts(program, ctx);
   registerLoadImage(program, ctx);
+  registerSnapshot(program, ctx);
+  registerReset(program, ctx);
   registerTui(program, ctx);
   // `ha-lab` alone on a terminal opens the dashboard when the default lab is up. Because the
   // root has an action, commander would call a mistyped command "too many arguments"; say what

@@ -40,6 +40,8 @@ export const LABEL_LAB = 'io.ha-lab.lab';
 export const LABEL_NODE = 'io.ha-lab.node';
 export const LABEL_ROLE = 'io.ha-lab.role';
 export const LABEL_TEST = 'io.ha-lab.test';
+/** On a snapshot's images and volumes: the snapshot's name. */
+export const LABEL_SNAPSHOT = 'io.ha-lab.snapshot';
 
 export const API_PORT = 6443;
 export const ETCD_CLIENT_PORT = 2379;

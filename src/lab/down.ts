@@ -8,14 +8,19 @@ import { validateLabName } from '../core/topology.js';
 export async function down(
   provider: Provider,
   labName: string,
-  options: { purge: boolean },
+  options: { purge: boolean; keepSnapshots?: boolean },
 ): Promise<TeardownResult> {
   const lab = validateLabName(labName);
   await provider.ping();
   const unlock = await lockLab(lab, 'down');
   try {
-    const result = await removeLabResources(provider, lab);
-    await removeLabState(lab, { keepBundles: !options.purge });
+    const result = await removeLabResources(provider, lab, {
+      snapshots: options.keepSnapshots ? 'keep' : 'remove',
+    });
+    await removeLabState(lab, {
+      keepBundles: !options.purge,
+      keepSnapshots: Boolean(options.keepSnapshots),
+    });
     return result;
   } finally {
     await unlock().catch(() => undefined);

@@ -30,6 +30,8 @@ const labStateSchema = z.object({
 export type LabState = z.infer<typeof labStateSchema>;
 
 export const STATE_FILE = 'state.json';
+/** Under the state dir: snapshot manifests and state copies (see lab/snapshot). */
+export const SNAPSHOTS_DIR = 'snapshots';
 
 export function statePath(lab: string): string {
   return join(labStateDir(lab), STATE_FILE);
@@ -100,13 +102,20 @@ async function makeDirs(dir: string, mode: number): Promise<void> {
   }
 }
 
-/** Removes the lab's state; failure bundles survive unless `purge` (no report is lost). */
+/**
+ * Removes the lab's state; failure bundles survive unless `purge` (no report is lost), and
+ * snapshot manifests when their images and volumes were kept (`down --keep-snapshots`).
+ */
 export async function removeLabState(
   lab: string,
-  options: { keepBundles?: boolean } = {},
+  options: { keepBundles?: boolean; keepSnapshots?: boolean } = {},
 ): Promise<void> {
   const dir = labStateDir(lab);
-  if (!options.keepBundles) {
+  const keep = [
+    ...(options.keepBundles ? ['bundles'] : []),
+    ...(options.keepSnapshots ? [SNAPSHOTS_DIR] : []),
+  ];
+  if (keep.length === 0) {
     await rm(dir, { recursive: true, force: true });
     return;
   }
@@ -118,10 +127,10 @@ export async function removeLabState(
   }
   await Promise.all(
     entries
-      .filter((e) => e !== 'bundles')
+      .filter((e) => !keep.includes(e))
       .map((e) => rm(join(dir, e), { recursive: true, force: true })),
   );
-  if (!entries.includes('bundles')) await rm(dir, { recursive: true, force: true });
+  if (!entries.some((e) => keep.includes(e))) await rm(dir, { recursive: true, force: true });
 }
 
 /** Writes a private file (key, kubeconfig) 0600 inside a 0700 directory. */

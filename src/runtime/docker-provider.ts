@@ -26,8 +26,9 @@ import {
   removeVolume,
 } from './node-containers.js';
 import type { NodeRunner } from './node-runner.js';
-import type { ImageStore, MachineInfo, Provider } from './provider.js';
+import type { ImageStore, MachineInfo, Provider, SnapshotStore } from './provider.js';
 import { internalNetworkHasDefaultRoute } from './route-probe.js';
+import { dockerSnapshotStore } from './snapshot-store.js';
 
 /**
  * Machines are systemd containers on one Docker engine (DOCKER_HOST or the default socket),
@@ -37,8 +38,10 @@ export class DockerProvider implements Provider {
   readonly kind = 'docker';
   readonly address = engineAddress();
   readonly images: ImageStore;
+  readonly snapshots: SnapshotStore;
 
   constructor(private readonly docker: Docker = dockerClient()) {
+    this.snapshots = dockerSnapshotStore(docker);
     this.images = {
       labels: (tag) => imageLabels(docker, tag),
       id: (tag) => imageId(docker, tag),

@@ -65,6 +65,8 @@ export interface Provider {
   ensureForwarder(spec: ForwarderSpec): Promise<number>;
 
   images: ImageStore;
+  /** Point-in-time copies of machines (filesystem and volumes), for snapshot and reset. */
+  snapshots: SnapshotStore;
 }
 
 export type Labels = Record<string, string>;
@@ -191,4 +193,50 @@ export interface ImageBuild {
   buildArgs?: Record<string, string>;
   logFile: string;
   signal?: AbortSignal | undefined;
+}
+
+/**
+ * One machine captured: its filesystem committed as an image and each of its volumes copied
+ * into a volume of its own. Every part carries the labels the caller gives, so a snapshot is
+ * listed and removed by label like everything else ha-lab makes.
+ */
+export interface MachineCapture {
+  machine: string;
+  /** The committed image (tag). */
+  image: string;
+  /** The machine's volume (by name) and the snapshot volume holding its copy. */
+  volumes: { volume: string; copy: string }[];
+  /** Disk the capture takes: the committed layer plus the volume copies. */
+  bytes: number;
+}
+
+export interface SnapshotPart {
+  kind: 'image' | 'volume';
+  name: string;
+  labels: Labels;
+  /** Bytes on disk; undefined when the engine could not say. */
+  bytes: number | undefined;
+}
+
+export interface SnapshotStore {
+  /**
+   * Captures a machine the caller has frozen (paused or stopped): committing a running one
+   * would capture each machine at its own moment, which etcd members cannot restore from.
+   * `helperImage` runs the throwaway, network-less machine that copies volumes.
+   */
+  capture(
+    machine: string,
+    tag: string,
+    labels: Labels,
+    helperImage: string,
+  ): Promise<MachineCapture>;
+  /**
+   * Replaces each captured volume's live counterpart by a fresh copy of the capture (the
+   * machine must have been removed first), labelled with `volumeLabels`.
+   */
+  restoreVolumes(capture: MachineCapture, volumeLabels: Labels, helperImage: string): Promise<void>;
+  /** Snapshot images and volumes carrying these labels ('' as a value: any value). */
+  list(labels: Labels): Promise<SnapshotPart[]>;
+  /** Removes every snapshot image and volume carrying these labels; returns how many. */
+  remove(labels: Labels): Promise<number>;
 }

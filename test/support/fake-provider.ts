@@ -14,6 +14,8 @@ import type {
   NetworkSummary,
   PowerAction,
   Provider,
+  SnapshotPart,
+  SnapshotStore,
 } from '../../src/runtime/provider.js';
 
 type MachineState = 'running' | 'exited' | 'paused';
@@ -54,6 +56,10 @@ export class FakeProvider implements Provider {
   readonly machines = new Map<string, FakeMachine>();
   readonly networks = new Map<string, InternalNetworkSpec>();
   readonly volumes = new Map<string, Labels>();
+  /** Committed images by tag: the machine's spec at the time and the labels given. */
+  readonly snapshotImages = new Map<string, { labels: Labels; from: string }>();
+  /** Which volume each volume was copied from (snapshot copies and restored volumes). */
+  readonly volumeSources = new Map<string, string>();
   /** Every call, in order: "power lab-master-0 kill", "exec master-0 systemctl stop etcd". */
   readonly calls: string[] = [];
   script: ExecScript = () => undefined;
@@ -281,5 +287,49 @@ export class FakeProvider implements Provider {
     build: async (b) => this.call(`image build ${b.tag}`),
     save: async (tags) => this.call(`image save ${tags.join(' ')}`),
     ensureBase: async (ref) => this.call(`image base ${ref}`),
+  };
+
+  readonly snapshots: SnapshotStore = {
+    capture: async (machine, tag, labels) => {
+      this.call(`capture ${machine} ${tag}`);
+      const m = this.machine(machine);
+      if (m.state === 'running') throw new Error(`${machine} is running: freeze it first`);
+      this.snapshotImages.set(tag, { labels: { ...m.spec.labels, ...labels }, from: machine });
+      const volume = `${machine}-containerd`;
+      const copy = `${tag.replace(/[^a-zA-Z0-9_.-]+/g, '-')}-${volume}`;
+      this.volumes.set(copy, labels);
+      this.volumeSources.set(copy, volume);
+      return { machine, image: tag, volumes: [{ volume, copy }], bytes: 1000 };
+    },
+    restoreVolumes: async (capture, volumeLabels) => {
+      this.call(`restore volumes ${capture.machine}`);
+      if (this.machines.has(capture.machine)) throw new Error(`${capture.machine} still exists`);
+      for (const { volume, copy } of capture.volumes) {
+        if (!this.volumes.has(copy)) throw new Error(`no such volume: ${copy}`);
+        this.volumes.set(volume, volumeLabels);
+        this.volumeSources.set(volume, copy);
+      }
+    },
+    list: async (labels) => {
+      this.call('list snapshots');
+      const match = (l: Labels) =>
+        Object.entries(labels).every(([k, v]) => (v === '' ? k in l : l[k] === v));
+      const parts: SnapshotPart[] = [];
+      for (const [name, image] of this.snapshotImages)
+        if (match(image.labels))
+          parts.push({ kind: 'image', name, labels: image.labels, bytes: 500 });
+      for (const [name, l] of this.volumes)
+        if (match(l)) parts.push({ kind: 'volume', name, labels: l, bytes: 500 });
+      return parts;
+    },
+    remove: async (labels) => {
+      this.call('remove snapshots');
+      const parts = await this.snapshots.list(labels);
+      for (const p of parts) {
+        if (p.kind === 'image') this.snapshotImages.delete(p.name);
+        else this.volumes.delete(p.name);
+      }
+      return parts.length;
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
+import { journalPath } from '../../lab/fault-journal-file.js';
 
 /**
  * Every fault is written here before it is applied, and marked when undone, so that
@@ -19,9 +19,7 @@ const entrySchema = z.object({
 export type JournalEntry = z.infer<typeof entrySchema>;
 const journalSchema = z.object({ entries: z.array(entrySchema) });
 
-export function journalPath(stateDir: string): string {
-  return join(stateDir, 'faults.json');
-}
+export { journalPath };
 
 export async function readJournal(stateDir: string): Promise<JournalEntry[]> {
   try {

@@ -11,11 +11,18 @@ export function registerDown(program: Command, ctx: CliContext): void {
     )
     .addOption(nameOption())
     .option('--purge', 'also delete saved failure bundles')
-    .action(async (flags: { name: string; purge?: boolean }) => {
+    .option('--keep-snapshots', 'keep the lab snapshots (for `up --from-snapshot`)')
+    .action(async (flags: { name: string; purge?: boolean; keepSnapshots?: boolean }) => {
       const started = Date.now();
-      const removed = await down(ctx.provider(), flags.name, { purge: Boolean(flags.purge) });
+      const removed = await down(ctx.provider(), flags.name, {
+        purge: Boolean(flags.purge),
+        keepSnapshots: Boolean(flags.keepSnapshots),
+      });
+      const snapshots = flags.keepSnapshots
+        ? ', snapshots kept'
+        : `, ${removed.snapshotParts} snapshot images and volumes`;
       ctx.stdout.write(
-        `removed lab "${flags.name}": ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        `removed lab "${flags.name}": ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes${snapshots} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
       );
     });
 }

@@ -10,8 +10,41 @@ import {
 import { runScenarioSession } from '../../chaos/scenario-session.js';
 import { listBuiltinScenarios, resolveScenario } from '../../chaos/scenario/index.js';
 import { openLab } from '../../lab/open-lab.js';
+import { resetLab } from '../../lab/snapshot/reset.js';
+import { saveSnapshot } from '../../lab/snapshot/save.js';
+import { DEFAULT_SNAPSHOT, listManifests } from '../../lab/snapshot/snapshot-files.js';
 import type { CliContext } from '../cli-context.js';
 import { nameOption } from '../options.js';
+
+/**
+ * `--fresh`: every run starts from the lab's snapshot, proven pristine by `reset`. A lab with no
+ * snapshot gets one first, which `snapshot save` takes only from a whole lab.
+ */
+async function freshRuns(
+  ctx: CliContext,
+  lab: string,
+  log: (line: string) => void,
+): Promise<(run: number) => Promise<void>> {
+  const provider = await ctx.reach();
+  const quiet = () => undefined;
+  if ((await listManifests(lab)).length === 0) {
+    log(`no snapshot of lab "${lab}": saving "${DEFAULT_SNAPSHOT}" first`);
+    const saved = await saveSnapshot(provider, lab, DEFAULT_SNAPSHOT, {
+      events: quiet,
+      signal: ctx.signal,
+      waitWholeMs: 120_000,
+    });
+    log(
+      `  saved in ${(saved.tookMs / 1000).toFixed(1)} s (frozen ${(saved.frozenMs / 1000).toFixed(1)} s)`,
+    );
+  }
+  return async (run) => {
+    const result = await resetLab(provider, lab, undefined, { events: quiet, signal: ctx.signal });
+    log(
+      `reset before run ${run} to "${result.snapshot}" in ${(result.tookMs / 1000).toFixed(1)} s: pristine (etcd revision ${result.proof.snapshotRevision} hashes match, canary ${result.proof.canary})`,
+    );
+  };
+}
 
 export function registerScenario(program: Command, ctx: CliContext): void {
   const scenario = program.command('scenario').description('chaos scenarios that prove failover');
@@ -29,8 +62,15 @@ export function registerScenario(program: Command, ctx: CliContext): void {
     .addOption(nameOption())
     .option('--report-dir <dir>', 'where report.json, junit.xml and summary.md go')
     .option('--repeat <n>', 'run N times and aggregate percentiles', '1')
+    .option(
+      '--fresh',
+      'reset the lab to its snapshot before each run (one is saved first if it has none)',
+    )
     .action(
-      async (nameOrFile: string, flags: { name: string; reportDir?: string; repeat: string }) => {
+      async (
+        nameOrFile: string,
+        flags: { name: string; reportDir?: string; repeat: string; fresh?: boolean },
+      ) => {
         const repeat = Number(flags.repeat);
         if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) {
           throw new UsageError(
@@ -54,6 +94,7 @@ export function registerScenario(program: Command, ctx: CliContext): void {
           repeat,
           signal: ctx.signal,
           log,
+          ...(flags.fresh ? { beforeRun: await freshRuns(ctx, flags.name, log) } : {}),
         });
         ctx.stdout.write(
           `${result.passed ? 'PASSED' : 'FAILED'} ${loaded.name}: reports in ${reportDir}\n`,

@@ -6,7 +6,11 @@ import {
   DEFAULT_KUBERNETES_RELEASE_URL,
 } from '../../lab/artifacts/release-download.js';
 import { labStatus } from '../../lab/status.js';
+import { upFromSnapshot } from '../../lab/snapshot/from-snapshot.js';
+import { saveSnapshot } from '../../lab/snapshot/save.js';
+import { DEFAULT_SNAPSHOT } from '../../lab/snapshot/snapshot-files.js';
 import { up } from '../../lab/up.js';
+import { humanBytes } from './snapshot.js';
 import type { CliContext } from '../cli-context.js';
 import { nameOption } from '../options.js';
 import { plainProgress } from '../progress-printer.js';
@@ -26,6 +30,8 @@ interface UpFlags {
   etcdReleaseBaseUrl: string;
   nodesOnly?: boolean;
   tui: boolean;
+  snapshot?: boolean;
+  fromSnapshot?: string;
 }
 
 export function registerUp(program: Command, ctx: CliContext): void {
@@ -60,8 +66,35 @@ export function registerUp(program: Command, ctx: CliContext): void {
     )
     .option('--nodes-only', 'stop once the six nodes run systemd (no cluster)')
     .option('--no-tui', 'plain progress lines even on a terminal')
+    .option(
+      '--snapshot',
+      `then save snapshot "${DEFAULT_SNAPSHOT}" for \`ha-lab reset\` (its cost is reported apart)`,
+    )
+    .option(
+      '--from-snapshot <snapshot>',
+      'make the lab again from a snapshot kept by `down --keep-snapshots`',
+    )
     .action(async (flags: UpFlags) => {
       const started = Date.now();
+      if (flags.fromSnapshot !== undefined) {
+        if (flags.snapshot || flags.nodesOnly)
+          throw new UsageError(
+            'bad-flags',
+            '--from-snapshot makes the lab as its snapshot was: leave out --snapshot and --nodes-only',
+          );
+        const made = await upFromSnapshot(
+          await ctx.reach(),
+          flags.name,
+          flags.fromSnapshot,
+          flags.subnet,
+          { events: plainProgress(ctx.stderr, started), signal: ctx.signal },
+        );
+        printSummary(ctx.stdout, await labStatus(ctx.provider(), flags.name), made.tookMs);
+        ctx.stdout.write(
+          `made from snapshot "${flags.fromSnapshot}": etcd hashes revision ${made.proof.snapshotRevision} as the snapshot did\n`,
+        );
+        return;
+      }
       const view = flags.tui && process.stderr.isTTY ? await phaseView() : undefined;
       const events = view ? view.sink : plainProgress(ctx.stderr, started);
       try {
@@ -91,6 +124,17 @@ export function registerUp(program: Command, ctx: CliContext): void {
       }
       const status = await labStatus(ctx.provider(), flags.name);
       printSummary(ctx.stdout, status, Date.now() - started);
+      if (flags.snapshot && !flags.nodesOnly) {
+        // After the summary, so `up`'s own time never includes the snapshot's.
+        const saved = await saveSnapshot(ctx.provider(), flags.name, DEFAULT_SNAPSHOT, {
+          events: plainProgress(ctx.stderr, Date.now()),
+          signal: ctx.signal,
+          waitWholeMs: 120_000,
+        });
+        ctx.stdout.write(
+          `snapshot "${saved.name}" saved in ${(saved.tookMs / 1000).toFixed(1)} s (nodes frozen ${(saved.frozenMs / 1000).toFixed(1)} s, ${humanBytes(saved.bytes)}): \`ha-lab reset --name ${flags.name}\` returns to it\n`,
+        );
+      }
     });
 }
 

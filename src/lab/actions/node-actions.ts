@@ -1,11 +1,14 @@
 import { RuntimeError } from '../../core/errors.js';
 import { waitFor } from '../../core/wait.js';
 import { run } from '../../runtime/node-runner.js';
+import type { Labels, MachineSpec } from '../../runtime/provider.js';
+import type { LabState } from '../lab-state.js';
 import { type Action, onEachNode, onNode } from '../action.js';
 import type { LabContext } from '../lab-context.js';
 import {
   LABEL_NODE,
   LABEL_ROLE,
+  type NodeSpec,
   containerName,
   labLabels,
   networkName,
@@ -27,6 +30,25 @@ export const createNetwork: Action<LabContext> = {
   },
 };
 
+/** The labels a node's machine and its volumes carry. */
+export function nodeLabels(lab: string, node: NodeSpec): Labels {
+  return { ...labLabels(lab), [LABEL_NODE]: node.name, [LABEL_ROLE]: node.role };
+}
+
+/** How a node's machine is made: by `up`, and again from a snapshot's image by `reset`. */
+export function nodeMachineSpec(state: LabState, node: NodeSpec, image: string): MachineSpec {
+  return {
+    name: containerName(state.lab, node.name),
+    hostname: node.name,
+    image,
+    network: networkName(state.lab),
+    ip: node.ip,
+    labels: nodeLabels(state.lab, node),
+    privilege: state.privilege,
+    env: [`HA_LAB_ROLE=${node.role}`],
+  };
+}
+
 export const createNodes: Action<LabContext> = {
   name: 'nodes',
   async run(ctx) {
@@ -42,16 +64,7 @@ export const createNodes: Action<LabContext> = {
             await ctx.provider.power(name, 'start');
             return;
           }
-          await ctx.provider.createMachine({
-            name,
-            hostname: node.name,
-            image,
-            network: networkName(ctx.lab),
-            ip: node.ip,
-            labels: { ...labLabels(ctx.lab), [LABEL_NODE]: node.name, [LABEL_ROLE]: node.role },
-            privilege: ctx.state.privilege,
-            env: [`HA_LAB_ROLE=${node.role}`],
-          });
+          await ctx.provider.createMachine(nodeMachineSpec(ctx.state, node, image));
         }),
       ),
     );

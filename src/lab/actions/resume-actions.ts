@@ -16,7 +16,7 @@ import { kubeconfigPath } from './kubeadm-actions.js';
  * is whole by the one definition scenarios use, on fresh evidence: every kubelet renewed its
  * lease after the resume began, and every process of a node that was stopped started again.
  */
-function wholeAgain(stopped: string[], since: number): Action<LabContext> {
+export function wholeAgain(stopped: string[], since: number): Action<LabContext> {
   return {
     name: 'healthy',
     async run(ctx) {

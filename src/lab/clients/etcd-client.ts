@@ -147,3 +147,35 @@ export async function etcdMoveLeader(
     timeoutMs,
   );
 }
+
+function b64(text: string): string {
+  return Buffer.from(text).toString('base64');
+}
+
+/** Writes one key; used for ha-lab's own markers (`reset` checks one is rolled back). */
+export async function etcdPut(
+  ip: string,
+  identity: TlsIdentity,
+  key: string,
+  value: string,
+  timeoutMs = 2000,
+): Promise<void> {
+  await post(ip, '/v3/kv/put', identity, { key: b64(key), value: b64(value) }, timeoutMs);
+}
+
+/** How many keys exist at exactly `key` (0 or 1), read linearizably. */
+export async function etcdKeyCount(
+  ip: string,
+  identity: TlsIdentity,
+  key: string,
+  timeoutMs = 2000,
+): Promise<number> {
+  const r = await post(
+    ip,
+    '/v3/kv/range',
+    identity,
+    { key: b64(key), count_only: true },
+    timeoutMs,
+  );
+  return Number(r.count ?? 0);
+}

@@ -195,6 +195,7 @@ describe("up's action list against the fake provider", () => {
       containers: 6,
       networks: 1,
       volumes: 0,
+      snapshotParts: 0,
     });
     expect([...provider.machines.keys()].every((n) => n.startsWith('other-lab'))).toBe(true);
     expect([...provider.networks.keys()]).toEqual([networkName('other-lab')]);
