@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { down } from '../../lab/down.js';
+import { HaLab } from '../../api/index.js';
 import type { CliContext } from '../cli-context.js';
 import { nameOption } from '../options.js';
 
@@ -13,7 +13,10 @@ export function registerDown(program: Command, ctx: CliContext): void {
     .option('--purge', 'also delete saved failure bundles')
     .action(async (flags: { name: string; purge?: boolean }) => {
       const started = Date.now();
-      const removed = await down(ctx.provider(), flags.name, { purge: Boolean(flags.purge) });
+      const removed = await HaLab.remove(flags.name, {
+        provider: ctx.provider(),
+        purge: Boolean(flags.purge),
+      });
       ctx.stdout.write(
         `removed lab "${flags.name}": ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
       );
