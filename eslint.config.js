@@ -13,14 +13,15 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    // Scripts under scripts/ run on Node directly.
-    files: ['scripts/**/*.mjs'],
+    // Scripts under scripts/ and the packed-package consumer's suite run on Node directly.
+    files: ['scripts/**/*.mjs', 'test/pack/consumer/**/*.js'],
     languageOptions: {
       globals: {
         process: 'readonly',
         console: 'readonly',
         URL: 'readonly',
         setTimeout: 'readonly',
+        Buffer: 'readonly',
       },
     },
   },

@@ -1,0 +1,88 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labContainers, removeLab } from '../support/library-labs.js';
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '../..');
+const lab = `lib-pack-${process.pid.toString(36)}`;
+let work = '';
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'ha-lab-pack-'));
+});
+
+afterAll(async () => {
+  await removeLab(lab);
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('the packed tarball, installed into another project', () => {
+  it('brings a lab up from its own vitest suite, survives kill master-0 and leaves nothing', async () => {
+    // npm pack runs prepack (the build), so the tarball holds this worktree's code.
+    const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const tarball = join(work, (JSON.parse(packed) as { filename: string }[])[0]!.filename);
+    const project = join(work, 'consumer');
+    await run('mkdir', ['-p', join(project, 'test')]);
+    const vitestVersion = (
+      JSON.parse(
+        execFileSync('node', ['-p', 'JSON.stringify(require("vitest/package.json"))'], {
+          cwd: root,
+          encoding: 'utf8',
+        }),
+      ) as { version: string }
+    ).version;
+    await writeFile(
+      join(project, 'package.json'),
+      JSON.stringify({
+        name: 'ha-lab-consumer',
+        private: true,
+        type: 'module',
+        scripts: { test: 'vitest run' },
+        dependencies: { 'ha-lab': `file:${tarball}` },
+        devDependencies: { vitest: vitestVersion },
+      }),
+    );
+    await writeFile(
+      join(project, 'vitest.config.js'),
+      'export default { test: { testTimeout: 1_800_000, hookTimeout: 600_000 } };\n',
+    );
+    await copyFile(
+      join(import.meta.dirname, 'consumer', 'lab.test.js'),
+      join(project, 'test', 'lab.test.js'),
+    );
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], {
+      cwd: project,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    // Installed from the tarball, not linked to this repository.
+    const installed = await readdir(join(project, 'node_modules', 'ha-lab'));
+    expect(installed).toContain('dist');
+    expect(installed).not.toContain('test');
+    expect(installed).not.toContain('src');
+
+    const reportDir = join(work, 'report');
+    const suite = await run('npx', ['vitest', 'run', '--reporter=verbose'], {
+      cwd: project,
+      env: { ...process.env, LIB_LAB_NAME: lab, LIB_REPORT_DIR: reportDir },
+      maxBuffer: 64 * 1024 * 1024,
+    }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
+      throw new Error(
+        `the consumer's suite failed:\n${error.stdout ?? ''}\n${error.stderr ?? error.message}`,
+      );
+    });
+    expect(suite.stdout).toMatch(/1 passed/);
+    expect(await readdir(reportDir)).toEqual(
+      expect.arrayContaining(['report.json', 'junit.xml', 'summary.md']),
+    );
+    // The consumer's suite removed its lab itself.
+    expect(await labContainers(lab)).toEqual([]);
+  });
+});
