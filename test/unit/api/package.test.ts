@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
@@ -67,5 +67,13 @@ describe('the npm package', () => {
       expect(typeof target).toBe('object');
       expect(Object.keys(target as object)).toEqual(['types', 'import']);
     }
+  });
+});
+
+describe('docs/api.md', () => {
+  it('is what `npm run docs:api` generates from the current sources', { timeout: 60_000 }, () => {
+    const r = spawnSync('node', ['scripts/api-reference.mjs', '--check'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 });
