@@ -5,11 +5,13 @@
 //   --repeat N     kill-master0 repetitions for percentiles (default 5)
 //   --soak-only    only the soak (a fresh lab, kill-master0 --soak times, memory and disk)
 //   --tui-only N   only the dashboard's CPU and key-to-fault latency, on the existing lab N
+//   --library-only N  only HaLab.attach() time and the events() delay, on the existing lab N
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
+import { measureLibrary } from './bench-library.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -229,6 +231,11 @@ async function main() {
     console.log(JSON.stringify(results, null, 2));
     return;
   }
+  if (args.includes('--library-only')) {
+    results.library = await measureLibrary(args[args.indexOf('--library-only') + 1]);
+    console.log(JSON.stringify(results, null, 2));
+    return;
+  }
   haLab(['build']);
   if (args.includes('--soak-only')) {
     try {
@@ -276,6 +283,9 @@ async function main() {
 
     // Issue 6: the dashboard's CPU while idle-watching, and key press to fault applied.
     results.tui = await measureTui(lab);
+
+    // Issue 14: HaLab.attach() on the running lab, events() delivery.
+    results.library = await measureLibrary(lab);
 
     // Issue 5: kill-master0 percentiles, kill-etcd-leader election time.
     const km = scenario('kill-master0', lab, repeat);
