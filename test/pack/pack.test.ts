@@ -1,4 +1,6 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,14 +11,16 @@ import { labContainers, removeLab } from '../support/library-labs.js';
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 const lab = `lib-pack-${process.pid.toString(36)}`;
+const helperLabs = [`lib-fail-${process.pid.toString(36)}`, `lib-sig-${process.pid.toString(36)}`];
 let work = '';
+let project = '';
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'ha-lab-pack-'));
 });
 
 afterAll(async () => {
-  await removeLab(lab);
+  for (const name of [lab, ...helperLabs]) await removeLab(name);
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -29,8 +33,8 @@ describe('the packed tarball, installed into another project', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const tarball = join(work, (JSON.parse(packed) as { filename: string }[])[0]!.filename);
-    const project = join(work, 'consumer');
-    await run('mkdir', ['-p', join(project, 'test')]);
+    project = join(work, 'consumer');
+    await run('mkdir', ['-p', join(project, 'test'), join(project, 'helper')]);
     const vitestVersion = (
       JSON.parse(
         execFileSync('node', ['-p', 'JSON.stringify(require("vitest/package.json"))'], {
@@ -54,10 +58,16 @@ describe('the packed tarball, installed into another project', () => {
       join(project, 'vitest.config.js'),
       'export default { test: { testTimeout: 1_800_000, hookTimeout: 600_000 } };\n',
     );
-    await copyFile(
-      join(import.meta.dirname, 'consumer', 'lab.test.js'),
-      join(project, 'test', 'lab.test.js'),
-    );
+    for (const file of [
+      'test/lab.test.js',
+      'helper/provided.test.js',
+      'setup-nodes-only.js',
+      'vitest.helper.config.js',
+    ])
+      await copyFile(
+        join(import.meta.dirname, 'consumer', file.replace(/^test\//, '')),
+        join(project, file),
+      );
     await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], {
       cwd: project,
       maxBuffer: 64 * 1024 * 1024,
@@ -84,5 +94,49 @@ describe('the packed tarball, installed into another project', () => {
     );
     // The consumer's suite removed its lab itself.
     expect(await labContainers(lab)).toEqual([]);
+  });
+
+  it('ha-lab/vitest removes the lab it brought up when the suite fails', async () => {
+    expect(project, 'the first test installs the consumer').not.toBe('');
+    const name = helperLabs[0]!;
+    const failed = await run('npx', ['vitest', 'run', '--config', 'vitest.helper.config.js'], {
+      cwd: project,
+      env: { ...process.env, HA_LAB_UP_NAME: name, LIB_FAIL: '1' },
+    }).then(
+      () => 0,
+      (error: { code?: number }) => error.code ?? -1,
+    );
+    expect(failed).toBe(1);
+    expect(await labContainers(name)).toEqual([]);
+  });
+
+  it('ha-lab/vitest removes the lab it brought up on Ctrl-C', async () => {
+    expect(project, 'the first test installs the consumer').not.toBe('');
+    const name = helperLabs[1]!;
+    const marker = join(work, 'sig-marker');
+    const child = spawn(
+      'node',
+      [
+        join(project, 'node_modules', 'vitest', 'vitest.mjs'),
+        'run',
+        '--config',
+        'vitest.helper.config.js',
+      ],
+      {
+        cwd: project,
+        env: { ...process.env, HA_LAB_UP_NAME: name, LIB_HANG: '1', LIB_MARKER: marker },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const until = Date.now() + 600_000;
+    while (!existsSync(marker) && Date.now() < until) await delay(1000);
+    expect(existsSync(marker), 'the suite started with the lab provided').toBe(true);
+    expect((await labContainers(name)).length).toBe(6);
+    child.kill('SIGINT');
+    const code = await Promise.race([exited, delay(180_000).then(() => 'timeout' as const)]);
+    expect(code).not.toBe('timeout');
+    expect(code).not.toBe(0);
+    expect(await labContainers(name)).toEqual([]);
   });
 });
