@@ -1,5 +1,6 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
+import { InterruptedError } from '../core/errors.js';
 import { HaLab } from './ha-lab.js';
 import type { UpOptions } from './options.js';
 
@@ -40,32 +41,44 @@ export function haLabGlobalSetup(options: UpOptions = {}) {
     const controller = new AbortController();
     let lab: HaLab | undefined;
     let removing: Promise<unknown> | undefined;
-    const remove = () => (removing ??= lab ? lab.down() : Promise.resolve());
+    const remove = () => (lab ? (removing ??= lab.down()) : Promise.resolve());
+    const unlisten = () => {
+      for (const s of SIGNALS) process.removeListener(s, onSignal);
+    };
+    let upSettled: Promise<unknown> = Promise.resolve();
     const onSignal = (signal: NodeJS.Signals) => {
-      controller.abort(new Error(`${signal} during the ha-lab global setup`));
-      // Up cleans a half-made lab itself on abort; a finished one is removed here, then the
-      // signal is delivered again so the process ends the way it would have.
-      void remove().finally(() => {
-        for (const s of SIGNALS) process.removeListener(s, onSignal);
-        process.kill(process.pid, signal);
-      });
+      controller.abort(new InterruptedError(signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'));
+      // An `up` in progress removes its half-made lab itself on abort; a finished one is
+      // removed here. Then the signal is delivered again so the process ends as it would have.
+      void upSettled
+        .then(remove)
+        .catch(() => undefined)
+        .finally(() => {
+          unlisten();
+          process.kill(process.pid, signal);
+        });
     };
     for (const s of SIGNALS) process.on(s, onSignal);
     try {
-      lab = await HaLab.up({
+      const upping = HaLab.up({
         ...options,
         name: options.name ?? process.env.HA_LAB_UP_NAME ?? 'vitest-lab',
         signal: options.signal
           ? AbortSignal.any([options.signal, controller.signal])
           : controller.signal,
       });
+      upSettled = upping.then(
+        (started) => (lab = started),
+        () => undefined,
+      );
+      lab = await upping;
       project.provide('haLab', {
         name: lab.name,
         kubeconfig: await lab.kubeconfigPath(),
         attached: false,
       });
     } catch (error) {
-      for (const s of SIGNALS) process.removeListener(s, onSignal);
+      unlisten();
       await remove().catch(() => undefined);
       throw error;
     }
@@ -73,7 +86,7 @@ export function haLabGlobalSetup(options: UpOptions = {}) {
       try {
         await remove();
       } finally {
-        for (const s of SIGNALS) process.removeListener(s, onSignal);
+        unlisten();
       }
     };
   };
