@@ -60,6 +60,7 @@ describe('the packed tarball, installed into another project', () => {
       'helper/provided.test.js',
       'setup-nodes-only.js',
       'vitest.helper.config.js',
+      'types-check.ts',
     ])
       await copyFile(
         join(import.meta.dirname, 'consumer', file.replace(/^test\//, '')),
@@ -74,6 +75,18 @@ describe('the packed tarball, installed into another project', () => {
     expect(installed).toContain('dist');
     expect(installed).not.toContain('test');
     expect(installed).not.toContain('src');
+
+    // The package's types, as a TypeScript consumer resolves them through "exports".
+    await run(
+      'node',
+      [
+        join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+        ...['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext'],
+        ...['--target', 'es2022', '--lib', 'es2023,esnext.disposable', '--skipLibCheck'],
+        'types-check.ts',
+      ],
+      { cwd: project },
+    );
 
     const reportDir = join(work, 'report');
     const suite = await run('npx', ['vitest', 'run', '--reporter=verbose'], {
