@@ -2,6 +2,7 @@ import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { InterruptedError } from '../core/errors.js';
 import { HaLab } from './ha-lab.js';
+import { removeLabAfterExit } from './remove-after-exit.js';
 import type { UpOptions } from './options.js';
 
 /** What tests read with `inject('haLab')`. */
@@ -45,33 +46,25 @@ export function haLabGlobalSetup(options: UpOptions = {}) {
     const unlisten = () => {
       for (const s of SIGNALS) process.removeListener(s, onSignal);
     };
-    let upSettled: Promise<unknown> = Promise.resolve();
+    const name = options.name ?? process.env.HA_LAB_UP_NAME ?? 'vitest-lab';
     const onSignal = (signal: NodeJS.Signals) => {
+      // vitest ends the process on Ctrl-C without running teardown: abort an `up` in progress,
+      // and leave the removal to a process that outlives this one.
       controller.abort(new InterruptedError(signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'));
-      // An `up` in progress removes its half-made lab itself on abort; a finished one is
-      // removed here. Then the signal is delivered again so the process ends as it would have.
-      void upSettled
-        .then(remove)
-        .catch(() => undefined)
-        .finally(() => {
-          unlisten();
-          process.kill(process.pid, signal);
-        });
+      unlisten();
+      removeLabAfterExit(name);
+      // Where nothing else ends the process, the signal ends it as it would have.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
     };
     for (const s of SIGNALS) process.on(s, onSignal);
     try {
-      const upping = HaLab.up({
+      lab = await HaLab.up({
         ...options,
-        name: options.name ?? process.env.HA_LAB_UP_NAME ?? 'vitest-lab',
+        name,
         signal: options.signal
           ? AbortSignal.any([options.signal, controller.signal])
           : controller.signal,
       });
-      upSettled = upping.then(
-        (started) => (lab = started),
-        () => undefined,
-      );
-      lab = await upping;
       project.provide('haLab', {
         name: lab.name,
         kubeconfig: await lab.kubeconfigPath(),

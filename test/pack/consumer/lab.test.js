@@ -64,9 +64,11 @@ test('a lab from the installed package survives the kill of master-0', async () 
   expect(creds.server).toMatch(/^https:\/\/\d+\.\d+\.\d+\.\d+:6443$/);
   expect(await readyWithin(creds, 30_000)).toBe(true);
 
-  const status = await lab.status();
-  expect(status.healthy).toBe(true);
-  expect(status.vipHolders).toEqual(['master-0']);
+  // Right after up, the last kubelet leases and node conditions may still be settling.
+  await expect
+    .poll(async () => (await lab.status()).healthy, { timeout: 120_000, interval: 2000 })
+    .toBe(true);
+  expect((await lab.status()).vipHolders).toEqual(['master-0']);
 
   const fault = await lab.inject('kill', 'master-0');
   expect(fault.nodes).toEqual(['master-0']);
