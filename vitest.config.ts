@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Seven projects keep fast tests apart from ones that need a real engine or a real lab.
+// Projects keep fast tests apart from ones that need a real engine or a real lab.
 export default defineConfig({
   test: {
     projects: [
@@ -47,6 +47,26 @@ export default defineConfig({
           include: ['test/mutations/**/*.test.ts'],
           testTimeout: 900_000,
           hookTimeout: 1_800_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // The library as a user gets it: packed, installed elsewhere, a real lab (`npm run test:pack`).
+        test: {
+          name: 'pack',
+          include: ['test/pack/*.test.ts'],
+          testTimeout: 2_400_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // The GitHub Action's steps run as a runner would, against a real lab (`npm run test:library`).
+        test: {
+          name: 'library',
+          include: ['test/library/**/*.test.ts'],
+          testTimeout: 2_400_000,
+          hookTimeout: 600_000,
           fileParallelism: false,
         },
       },

@@ -8,6 +8,7 @@
 //   --vrrp-floor-only  only the VRRP floor (scripts/bench/vrrp-floor.mjs), both profiles
 //   --json PATH    also write the figures and the judged table there
 // It ends with one table of figures against their targets and exits 3 when one is missed.
+//   --library-only N  only HaLab.attach() time and the events() delay, on the existing lab N
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import Docker from 'dockerode';
 import { judge, renderTable, writeJson } from './bench/judge.mjs';
 import { targetRows } from './bench/targets.mjs';
 import { vrrpFloors } from './bench/vrrp-floor.mjs';
+import { measureLibrary } from './bench-library.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -246,6 +248,11 @@ async function main() {
     console.log(JSON.stringify(results, null, 2));
     return;
   }
+  if (args.includes('--library-only')) {
+    results.library = await measureLibrary(args[args.indexOf('--library-only') + 1]);
+    console.log(JSON.stringify(results, null, 2));
+    return;
+  }
   haLab(['build']);
   if (args.includes('--vrrp-floor-only')) {
     results.vrrpFloor = await vrrpFloors(lab);
@@ -305,6 +312,9 @@ async function main() {
 
     // Issue 6: the dashboard's CPU while idle-watching, and key press to fault applied.
     results.tui = await measureTui(lab);
+
+    // Issue 14: HaLab.attach() on the running lab, events() delivery.
+    results.library = await measureLibrary(lab);
 
     // Issue 5: kill-master0 percentiles, kill-etcd-leader election time.
     const km = scenario('kill-master0', lab, repeat);

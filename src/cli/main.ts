@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
-import { ExitCode, asHaLabError } from '../core/errors.js';
+import { ExitCode } from '../core/errors.js';
 import { DockerProvider } from '../runtime/docker-provider.js';
 import type { Provider } from '../runtime/provider.js';
 import type { CliContext } from './cli-context.js';
+import { failureOf } from './exit-status.js';
 import { asTyped } from './prog-name.js';
 import { buildProgram } from './program.js';
 import { installSignalHandlers } from './signals.js';
@@ -46,9 +47,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(asTyped(`ha-lab: ${message.split('\n')[0]} (see \`ha-lab --help\`)\n`));
       return ExitCode.usage;
     }
-    const failure = controller.signal.aborted
-      ? asHaLabError(controller.signal.reason)
-      : asHaLabError(error);
+    const failure = failureOf(error, controller.signal);
     process.stderr.write(asTyped(`ha-lab: ${failure.message}\n`));
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return failure.exitCode;

@@ -77,3 +77,8 @@ export async function runHostAttached(
     throw options.signal?.reason ?? new RuntimeError('canceled', `${file} was canceled`);
   return result.exitCode ?? 1;
 }
+
+/** Starts a program that outlives this process (own session, no stdio): cleanup after exit. */
+export function startDetached(file: string, args: string[]): void {
+  execa(file, args, { detached: true, stdio: 'ignore', cleanup: false, reject: false }).unref();
+}

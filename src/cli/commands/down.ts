@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { down } from '../../lab/down.js';
+import { HaLab } from '../../api/index.js';
 import type { CliContext } from '../cli-context.js';
 import { nameOption } from '../options.js';
 
@@ -14,7 +14,8 @@ export function registerDown(program: Command, ctx: CliContext): void {
     .option('--keep-snapshots', 'keep the lab snapshots (for `up --from-snapshot`)')
     .action(async (flags: { name: string; purge?: boolean; keepSnapshots?: boolean }) => {
       const started = Date.now();
-      const removed = await down(ctx.provider(), flags.name, {
+      const removed = await HaLab.remove(flags.name, {
+        provider: ctx.provider(),
         purge: Boolean(flags.purge),
         keepSnapshots: Boolean(flags.keepSnapshots),
       });

@@ -1,15 +1,14 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
-  CheckFailedError,
   ExitCode,
+  HaLab,
   InterruptedError,
-  RuntimeError,
-  UsageError,
-} from '../../core/errors.js';
-import { runScenarioSession } from '../../chaos/scenario-session.js';
-import { listBuiltinScenarios, resolveScenario } from '../../chaos/scenario/index.js';
-import { openLab } from '../../lab/open-lab.js';
+  checkRepeat,
+  loadScenario,
+  scenarioError,
+} from '../../api/index.js';
+import { listBuiltinScenarios } from '../../chaos/scenario/index.js';
 import { resetLab } from '../../lab/snapshot/reset.js';
 import { saveSnapshot } from '../../lab/snapshot/save.js';
 import { DEFAULT_SNAPSHOT, listManifests } from '../../lab/snapshot/snapshot-files.js';
@@ -71,45 +70,30 @@ export function registerScenario(program: Command, ctx: CliContext): void {
         nameOrFile: string,
         flags: { name: string; reportDir?: string; repeat: string; fresh?: boolean },
       ) => {
-        const repeat = Number(flags.repeat);
-        if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) {
-          throw new UsageError(
-            'invalid-repeat',
-            `invalid --repeat "${flags.repeat}": give a whole number from 1 to 100`,
-          );
-        }
-        const { scenario: loaded } = await resolveScenario(nameOrFile);
-        const lab = await openLab(flags.name, await ctx.reach());
-        const stamp = new Date().toISOString().replaceAll(':', '-').replace(/\..+/, '');
-        const reportDir = resolve(flags.reportDir ?? `reports/${loaded.name}-${stamp}`);
+        const repeat = checkRepeat(flags.repeat);
+        const loaded = await loadScenario(nameOrFile);
+        const lab = await HaLab.attach(flags.name, { provider: await ctx.reach() });
         const started = Date.now();
         const log = (line: string) =>
           ctx.stderr.write(
             `[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}\n`,
           );
-        const result = await runScenarioSession({
-          lab,
-          scenario: loaded,
-          reportDir,
+        const result = await lab.runScenario(loaded, {
+          ...(flags.reportDir ? { reportDir: resolve(flags.reportDir) } : {}),
           repeat,
           signal: ctx.signal,
           log,
           ...(flags.fresh ? { beforeRun: await freshRuns(ctx, flags.name, log) } : {}),
         });
         ctx.stdout.write(
-          `${result.passed ? 'PASSED' : 'FAILED'} ${loaded.name}: reports in ${reportDir}\n`,
+          `${result.passed ? 'PASSED' : 'FAILED'} ${loaded.name}: reports in ${result.reportDir}\n`,
         );
         if (result.interrupted) {
           const reason = ctx.signal.reason;
           throw reason instanceof InterruptedError ? reason : new InterruptedError('SIGINT');
         }
-        if (result.error && !result.passed)
-          throw new RuntimeError(
-            'scenario-error',
-            `scenario ${loaded.name} could not run: ${result.error}`,
-          );
-        if (!result.passed)
-          throw new CheckFailedError(`scenario ${loaded.name} failed a check; see ${reportDir}`);
+        const failure = scenarioError(result);
+        if (failure) throw failure;
         process.exitCode = ExitCode.ok;
       },
     );

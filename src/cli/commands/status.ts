@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode, UsageError } from '../../core/errors.js';
-import { labStatus } from '../../lab/status.js';
+import { ExitCode, HaLab } from '../../api/index.js';
 import type { CliContext } from '../cli-context.js';
 import { nameOption } from '../options.js';
 import { renderStatus } from '../summary.js';
@@ -12,13 +11,8 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .addOption(nameOption())
     .option('--json', 'machine-readable output (schemas/status.schema.json)')
     .action(async (flags: { name: string; json?: boolean }) => {
-      const status = await labStatus(await ctx.reach(), flags.name);
-      if (!status.exists) {
-        throw new UsageError(
-          'no-such-lab',
-          `lab "${flags.name}" does not exist: start it with \`ha-lab up --name ${flags.name}\``,
-        );
-      }
+      const lab = await HaLab.attach(flags.name, { provider: await ctx.reach() });
+      const status = await lab.status();
       ctx.stdout.write(flags.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
       // A lab that is up but not whole is a failed verification, for scripts that poll status.
       if (!status.healthy) process.exitCode = ExitCode.checkFailed;

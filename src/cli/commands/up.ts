@@ -1,6 +1,5 @@
 import { type Command, Option } from 'commander';
-import { UsageError } from '../../core/errors.js';
-import { teeEvents } from '../../core/events.js';
+import { HaLab, UsageError } from '../../api/index.js';
 import {
   DEFAULT_ETCD_RELEASE_URL,
   DEFAULT_KUBERNETES_RELEASE_URL,
@@ -9,7 +8,6 @@ import { labStatus } from '../../lab/status.js';
 import { upFromSnapshot } from '../../lab/snapshot/from-snapshot.js';
 import { saveSnapshot } from '../../lab/snapshot/save.js';
 import { DEFAULT_SNAPSHOT } from '../../lab/snapshot/snapshot-files.js';
-import { up } from '../../lab/up.js';
 import { humanBytes } from './snapshot.js';
 import type { CliContext } from '../cli-context.js';
 import { nameOption } from '../options.js';
@@ -97,33 +95,28 @@ export function registerUp(program: Command, ctx: CliContext): void {
       }
       const view = flags.tui && process.stderr.isTTY ? await phaseView() : undefined;
       const events = view ? view.sink : plainProgress(ctx.stderr, started);
+      let lab: HaLab;
       try {
-        await up({
-          lab: flags.name,
+        lab = await HaLab.up({
           provider: ctx.provider(),
+          name: flags.name,
           subnet: flags.subnet,
           kubernetesVersion: flags.kubernetesVersion,
           keep: Boolean(flags.keep),
           timing: flags.timing as 'default' | 'fast',
           preempt: Boolean(flags.preempt),
-          accessMode: flags.forwarder ? 'forwarder' : 'direct',
-          artifactSource:
-            flags.artifactSource === 'release'
-              ? {
-                  kind: 'release',
-                  kubernetesBaseUrl: checkUrl(flags.releaseBaseUrl),
-                  etcdBaseUrl: checkUrl(flags.etcdReleaseBaseUrl),
-                }
-              : { kind: 'go-build' },
+          forwarder: Boolean(flags.forwarder),
+          artifactSource: flags.artifactSource as 'go-build' | 'release',
+          releaseBaseUrl: flags.releaseBaseUrl,
+          etcdReleaseBaseUrl: flags.etcdReleaseBaseUrl,
           nodesOnly: Boolean(flags.nodesOnly),
-          events: teeEvents(events),
+          onEvent: events,
           signal: ctx.signal,
         });
       } finally {
         await view?.stop();
       }
-      const status = await labStatus(ctx.provider(), flags.name);
-      printSummary(ctx.stdout, status, Date.now() - started);
+      printSummary(ctx.stdout, await lab.status(), Date.now() - started);
       if (flags.snapshot && !flags.nodesOnly) {
         // After the summary, so `up`'s own time never includes the snapshot's.
         const saved = await saveSnapshot(ctx.provider(), flags.name, DEFAULT_SNAPSHOT, {
@@ -136,14 +129,4 @@ export function registerUp(program: Command, ctx: CliContext): void {
         );
       }
     });
-}
-
-function checkUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return url;
-  } catch {
-    // reported below
-  }
-  throw new UsageError('invalid-url', `invalid release base URL "${url}": give an http(s) URL`);
 }
