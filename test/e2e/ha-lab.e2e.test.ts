@@ -321,7 +321,8 @@ spec:
       await tui.waitFor(`${holder} with the VIP`, (s) => rowOf(s, holder).includes('★'), 30_000);
       for (let i = 0; i < Number(holder.split('-')[1]); i++) await tui.keys('j');
       await tui.keys('K');
-      await tui.waitFor('the kill confirmation', (s) => /Kill .*\?/.test(s), 5000);
+      // The prompts' own words: the help bar also ends in '?' and must not pass for a prompt.
+      await tui.waitFor('the kill confirmation', (s) => /Kill master-\d\? \[y\/N\]/.test(s), 5000);
       await tui.keys('y');
       const started = Date.now();
       const after = await tui.waitFor(
@@ -336,7 +337,11 @@ spec:
       expect(Date.now() - started).toBeLessThan(15_000);
       expect(rowOf(after, holder)).not.toContain('★');
       await tui.keys('R');
-      await tui.waitFor('the restore confirmation', (s) => /[Rr]estore.*\?/.test(s), 5000);
+      await tui.waitFor(
+        'the restore confirmation',
+        (s) => /Restore everything \(undo all faults\)\?/.test(s),
+        5000,
+      );
       await tui.keys('y');
       await tui.waitFor(
         `${holder} back and Ready`,

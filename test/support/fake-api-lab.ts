@@ -1,11 +1,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildTopology, containerName, labLabels, networkName } from '../../src/core/topology.js';
-import { LABEL_NODE, LABEL_ROLE } from '../../src/core/topology.js';
 import { writeLabState } from '../../src/lab/lab-state.js';
-import { FAKE_SUBNET, fakeState } from './fake-lab.js';
-import { FakeProvider } from './fake-provider.js';
+import { fakeMachines, fakeState } from './fake-lab.js';
+import type { FakeProvider } from './fake-provider.js';
 
 /**
  * A ready lab as the API finds it on disk (state file, kubeconfig, etcd probe credentials
@@ -39,26 +37,7 @@ export async function fakeApiLab(lab: string): Promise<{
   await mkdir(etcd, { recursive: true, mode: 0o700 });
   for (const file of ['ca.crt', 'probe-client.crt', 'probe-client.key'])
     await writeFile(join(etcd, file), 'PEM', { mode: 0o600 });
-  const provider = new FakeProvider();
-  const topology = buildTopology(lab, FAKE_SUBNET);
-  await provider.createInternalNetwork({
-    name: networkName(lab),
-    subnet: topology.subnet,
-    ipRange: topology.ipRange,
-    gateway: topology.gateway,
-    labels: labLabels(lab),
-  });
-  for (const node of topology.nodes)
-    await provider.createMachine({
-      name: containerName(lab, node.name),
-      hostname: node.name,
-      image: 'ha-lab/node:fake',
-      network: networkName(lab),
-      ip: node.ip,
-      labels: { ...labLabels(lab), [LABEL_NODE]: node.name, [LABEL_ROLE]: node.role },
-      privilege: 'privileged',
-    });
-  provider.calls.length = 0;
+  const { provider } = await fakeMachines(lab);
   return {
     provider,
     stateRoot,

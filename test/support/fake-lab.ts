@@ -35,12 +35,10 @@ export function fakeState(lab: string, patch: Partial<LabState> = {}): LabState 
   };
 }
 
-/**
- * An opened lab whose six machines live in a FakeProvider (created, running), with its own
- * state directory for the fault journal. Nothing answers on the network: only what goes
- * through the provider works, which is what these tests are about.
- */
-export async function fakeLab(lab = 'fake-lab'): Promise<{ lab: OpenLab; provider: FakeProvider }> {
+/** A FakeProvider holding a lab's internal network and its six running machines, calls cleared. */
+export async function fakeMachines(
+  lab: string,
+): Promise<{ provider: FakeProvider; topology: ReturnType<typeof buildTopology> }> {
   const provider = new FakeProvider();
   const topology = buildTopology(lab, FAKE_SUBNET);
   await provider.createInternalNetwork({
@@ -61,6 +59,16 @@ export async function fakeLab(lab = 'fake-lab'): Promise<{ lab: OpenLab; provide
       privilege: 'privileged',
     });
   provider.calls.length = 0;
+  return { provider, topology };
+}
+
+/**
+ * An opened lab whose six machines live in a FakeProvider (created, running), with its own
+ * state directory for the fault journal. Nothing answers on the network: only what goes
+ * through the provider works, which is what these tests are about.
+ */
+export async function fakeLab(lab = 'fake-lab'): Promise<{ lab: OpenLab; provider: FakeProvider }> {
+  const { provider, topology } = await fakeMachines(lab);
   const stateDir = await mkdtemp(join(tmpdir(), 'ha-lab-fake-'));
   return {
     provider,
