@@ -5,6 +5,7 @@ import { readyz } from '../../lab/clients/api-client.js';
 import { etcdMembers, etcdMoveLeader, etcdStatus } from '../../lab/clients/etcd-client.js';
 import { loadEtcdCa, saveRenewedEtcdCerts } from '../../lab/pki-files.js';
 import { readServedCerts } from '../../lab/served-certs.js';
+import { vipHolders } from '../../lab/vip-holders.js';
 import {
   APISERVER_ETCD_CLIENT_CERT,
   APISERVER_ETCD_CLIENT_KEY,
@@ -28,10 +29,10 @@ const STEP_LIMIT_MS = 120_000;
  * Every certificate renewed and every server restarted onto it, one at a time: first each
  * etcd member (new server and peer certificates from the lab's etcd CA, restart, wait until
  * the three agree again), then each master (`kubeadm certs renew all`, a new etcd client
- * certificate for its API server, its static pods restarted). Before a master's API server
- * stops, its keepalived stops too, so the VIP is already elsewhere; it starts again once the
- * API server there is ready. The served certificates are read in live handshakes before and
- * after.
+ * certificate for its API server, its static pods restarted), the VIP holder last. Before a
+ * master's API server stops, its keepalived stops too, so the VIP is already elsewhere; it
+ * starts again once the API server there is ready. The served certificates are read in live
+ * handshakes before and after.
  */
 export const renewCerts: Operation = {
   restarts: ['etcd', 'keepalived', ...STATIC_PODS],
@@ -58,7 +59,16 @@ export const renewCerts: Operation = {
         return waitForEtcdInSync(ctx.lab, STEP_LIMIT_MS, ctx.signal);
       });
     }
-    for (const m of group) {
+    const holders = await ctx.step('find the VIP holder', undefined, async () => ({
+      holder: (
+        await vipHolders(
+          ctx.lab.runners,
+          group.map((m) => m.name),
+          ctx.lab.topology.vip,
+        )
+      ).join(','),
+    }));
+    for (const m of holderLast(group, holders.holder.split(','))) {
       const runner = ctx.runner(m.name);
       await ctx.step('kubeadm certs renew all', m.name, () =>
         run(runner, ['kubeadm', 'certs', 'renew', 'all'], { timeoutMs: 60_000 }),
@@ -85,6 +95,18 @@ export const renewCerts: Operation = {
     await recordServed(ctx, 'served certificates after');
   },
 };
+
+/**
+ * The VIP holder's API server restarts last: the others are renewed while it keeps serving,
+ * then stopping its keepalived moves the VIP once, onto a master already renewed. In group
+ * order the VIP would move at each holder's turn (master-0, then its successor).
+ */
+export function holderLast<T extends { name: string }>(group: T[], holders: string[]): T[] {
+  return [
+    ...group.filter((m) => !holders.includes(m.name)),
+    ...group.filter((m) => holders.includes(m.name)),
+  ];
+}
 
 /**
  * The new certificates, signed in a worker thread: forge's RSA signing is pure JS, and on the
