@@ -13,11 +13,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
 import { judge, renderTable, writeJson } from './bench/judge.mjs';
 import { targetRows } from './bench/targets.mjs';
 import { vrrpFloors } from './bench/vrrp-floor.mjs';
 import { measureLibrary } from './bench-library.mjs';
+import { diskMiB, memoryByNode, stats, sum } from './bench/lab-figures.mjs';
+import { measureTui } from './bench/tui.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -28,8 +29,6 @@ const quick = args.includes('--quick');
 const soakRuns = flag('--soak', quick ? 0 : 20);
 const repeat = flag('--repeat', 5);
 const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
-const docker = new Docker();
-const MiB = 1024 * 1024;
 const results = {};
 const lab = `bench-${process.pid.toString(36)}`;
 const jsonPath = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
@@ -59,46 +58,6 @@ function haLab(argv, { allowFail = false } = {}) {
   }
   return { ms, status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-
-async function memoryByNode(name) {
-  const containers = await docker.listContainers({ filters: { label: [`io.ha-lab.lab=${name}`] } });
-  const out = {};
-  for (const c of containers) {
-    const stats = await docker.getContainer(c.Id).stats({ stream: false });
-    const m = stats.memory_stats ?? {};
-    // What `docker stats` shows: usage less reclaimable file cache, hierarchical on cgroup v1
-    // (a node's memory lives in the child cgroups its systemd creates).
-    const inactive = m.stats?.total_inactive_file ?? m.stats?.inactive_file ?? 0;
-    out[c.Labels['io.ha-lab.node']] = Math.round(((m.usage ?? 0) - inactive) / MiB);
-  }
-  return out;
-}
-
-async function diskMiB(name) {
-  const containers = await docker.listContainers({
-    all: true,
-    size: true,
-    filters: { label: [`io.ha-lab.lab=${name}`] },
-  });
-  const rw = containers.reduce((sum, c) => sum + (c.SizeRw ?? 0), 0);
-  const volumes =
-    (await docker.listVolumes({ filters: { label: [`io.ha-lab.lab=${name}`] } })).Volumes ?? [];
-  let vol = 0;
-  for (const v of volumes) {
-    try {
-      vol += Number(execFileSync('du', ['-sb', v.Mountpoint], { encoding: 'utf8' }).split('\t')[0]);
-    } catch {
-      // not readable (rootless engine): leave it out
-    }
-  }
-  return Math.round((rw + vol) / MiB);
-}
-
-const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
-const pct = (values, p) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : null;
-};
 
 function scenario(name, labName, times = 1) {
   const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
@@ -142,89 +101,11 @@ function scenario(name, labName, times = 1) {
   };
 }
 
-function stats(values) {
-  return {
-    n: values.length,
-    p50: pct(values, 50),
-    p95: pct(values, 95),
-    max: values.length ? Math.max(...values) : null,
-  };
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function cpuTicks(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-/** Runs the real TUI in tmux: CPU over 30 s of idle watching, and key press -> node paused. */
-async function measureTui(name) {
-  const session = `bench-tui-${process.pid}`;
-  const tmux = (...a) => spawnSync('tmux', a, { encoding: 'utf8' });
-  tmux(
-    'new-session',
-    '-d',
-    '-s',
-    session,
-    '-x',
-    '100',
-    '-y',
-    '30',
-    `exec node ${cli} tui --name ${name}`,
-  );
-  try {
-    await sleep(10_000);
-    const pid = Number(tmux('list-panes', '-t', session, '-F', '#{pane_pid}').stdout.trim());
-    const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
-    const before = cpuTicks(pid);
-    await sleep(30_000);
-    const cpuPercent = Math.round(((cpuTicks(pid) - before) / hz / 30) * 1000) / 10;
-    // Select worker-2 (last row), pause it, and time until the engine reports it paused.
-    for (let i = 0; i < 5; i++) tmux('send-keys', '-t', session, 'j');
-    tmux('send-keys', '-t', session, 'p');
-    const screen = () => tmux('capture-pane', '-p', '-t', session).stdout;
-    const asked = Date.now();
-    while (!screen().includes('Pause worker-2?') && Date.now() - asked < 5000) await sleep(50);
-    if (!screen().includes('Pause worker-2?')) {
-      console.error(`bench: the dashboard did not ask to pause worker-2; it shows:\n${screen()}`);
-    }
-    const pressed = Date.now();
-    tmux('send-keys', '-t', session, 'y');
-    let keyToFaultMs = null;
-    while (Date.now() - pressed < 10_000) {
-      const state = execFileSync(
-        'docker',
-        ['inspect', '-f', '{{.State.Paused}}', `${name}-worker-2`],
-        { encoding: 'utf8' },
-      ).trim();
-      if (state === 'true') {
-        keyToFaultMs = Date.now() - pressed;
-        break;
-      }
-      await sleep(10);
-    }
-    tmux('send-keys', '-t', session, 'p');
-    await sleep(500);
-    tmux('send-keys', '-t', session, 'y');
-    await sleep(3000);
-    return { idleCpuPercentOfOneCore: cpuPercent, keyToFaultMs, refreshPerSecond: 4 };
-  } finally {
-    // Quit, and answer the "undo active faults?" prompt with yes if it comes.
-    tmux('send-keys', '-t', session, 'q');
-    await sleep(1000);
-    tmux('send-keys', '-t', session, 'y');
-    await sleep(2000);
-    tmux('kill-session', '-t', session);
-    spawnSync('docker', ['unpause', `${name}-worker-2`], { stdio: 'ignore' });
-  }
-}
-
 async function soak(name, runs) {
   const before = { memory: sum(await memoryByNode(name)), disk: await diskMiB(name) };
   const started = Date.now();
   const run = scenario('kill-master0', name, runs);
-  await sleep(20_000);
+  await new Promise((r) => setTimeout(r, 20_000));
   const after = { memory: sum(await memoryByNode(name)), disk: await diskMiB(name) };
   results.soak = {
     passed: `${run.passed}/${run.runs}`,
@@ -244,7 +125,7 @@ async function main() {
   );
   if (args.includes('--tui-only')) {
     // Measure the dashboard against an existing lab: --tui-only NAME.
-    results.tui = await measureTui(args[args.indexOf('--tui-only') + 1]);
+    results.tui = await measureTui(cli, args[args.indexOf('--tui-only') + 1]);
     console.log(JSON.stringify(results, null, 2));
     return;
   }
@@ -311,7 +192,7 @@ async function main() {
     results.runningLabMemoryMiB = { total: sum(running), perNode: running };
 
     // Issue 6: the dashboard's CPU while idle-watching, and key press to fault applied.
-    results.tui = await measureTui(lab);
+    results.tui = await measureTui(cli, lab);
 
     // Issue 14: HaLab.attach() on the running lab, events() delivery.
     results.library = await measureLibrary(lab);
