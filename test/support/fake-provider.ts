@@ -14,13 +14,13 @@ import type {
   NetworkSummary,
   PowerAction,
   Provider,
-  SnapshotPart,
   SnapshotStore,
 } from '../../src/runtime/provider.js';
+import { fakeSnapshotStore } from './fake-snapshots.js';
 
 type MachineState = 'running' | 'exited' | 'paused';
 
-interface FakeMachine {
+export interface FakeMachine {
   spec: MachineSpec;
   state: MachineState;
   /** The VIP and other addresses on eth0, as its kernel would list them. */
@@ -79,7 +79,8 @@ export class FakeProvider implements Provider {
     this.watches.clear();
   }
 
-  private call(line: string): void {
+  /** Records a call (and fails it when asked or when the engine is lost). */
+  call(line: string): void {
     if (this.lost)
       throw new RuntimeError('engine-unavailable', `the fake engine is gone (during ${line})`);
     this.calls.push(line);
@@ -87,7 +88,7 @@ export class FakeProvider implements Provider {
     if (failure) throw failure.error();
   }
 
-  private machine(name: string): FakeMachine {
+  machine(name: string): FakeMachine {
     const m = this.machines.get(name);
     if (!m) throw Object.assign(new Error(`no such container: ${name}`), { statusCode: 404 });
     return m;
@@ -289,47 +290,5 @@ export class FakeProvider implements Provider {
     ensureBase: async (ref) => this.call(`image base ${ref}`),
   };
 
-  readonly snapshots: SnapshotStore = {
-    capture: async (machine, tag, labels) => {
-      this.call(`capture ${machine} ${tag}`);
-      const m = this.machine(machine);
-      if (m.state === 'running') throw new Error(`${machine} is running: freeze it first`);
-      this.snapshotImages.set(tag, { labels: { ...m.spec.labels, ...labels }, from: machine });
-      const volume = `${machine}-containerd`;
-      const copy = `${tag.replace(/[^a-zA-Z0-9_.-]+/g, '-')}-${volume}`;
-      this.volumes.set(copy, labels);
-      this.volumeSources.set(copy, volume);
-      return { machine, image: tag, volumes: [{ volume, copy }], bytes: 1000 };
-    },
-    restoreVolumes: async (capture, volumeLabels) => {
-      this.call(`restore volumes ${capture.machine}`);
-      if (this.machines.has(capture.machine)) throw new Error(`${capture.machine} still exists`);
-      for (const { volume, copy } of capture.volumes) {
-        if (!this.volumes.has(copy)) throw new Error(`no such volume: ${copy}`);
-        this.volumes.set(volume, volumeLabels);
-        this.volumeSources.set(volume, copy);
-      }
-    },
-    list: async (labels) => {
-      this.call('list snapshots');
-      const match = (l: Labels) =>
-        Object.entries(labels).every(([k, v]) => (v === '' ? k in l : l[k] === v));
-      const parts: SnapshotPart[] = [];
-      for (const [name, image] of this.snapshotImages)
-        if (match(image.labels))
-          parts.push({ kind: 'image', name, labels: image.labels, bytes: 500 });
-      for (const [name, l] of this.volumes)
-        if (match(l)) parts.push({ kind: 'volume', name, labels: l, bytes: 500 });
-      return parts;
-    },
-    remove: async (labels) => {
-      this.call('remove snapshots');
-      const parts = await this.snapshots.list(labels);
-      for (const p of parts) {
-        if (p.kind === 'image') this.snapshotImages.delete(p.name);
-        else this.volumes.delete(p.name);
-      }
-      return parts.length;
-    },
-  };
+  readonly snapshots: SnapshotStore = fakeSnapshotStore(this);
 }
