@@ -10,21 +10,32 @@ export function etcdPkiDir(stateDir: string): string {
 }
 
 export async function saveEtcdPki(stateDir: string, pki: EtcdPki): Promise<void> {
-  const dir = etcdPkiDir(stateDir);
-  const files: Record<string, string> = {
+  await writeEtcdFiles(stateDir, {
     'ca.crt': pki.ca.certPem,
     'ca.key': pki.ca.keyPem,
-    'apiserver-etcd-client.crt': pki.apiserverClient.certPem,
-    'apiserver-etcd-client.key': pki.apiserverClient.keyPem,
     'probe-client.crt': pki.probeClient.certPem,
     'probe-client.key': pki.probeClient.keyPem,
+    ...leafFiles(pki),
+  });
+}
+
+/** The API server's etcd client pair and each member's server and peer pairs, by file name. */
+function leafFiles(certs: Pick<RenewedEtcdCerts, 'apiserverClient' | 'members'>) {
+  const files: Record<string, string> = {
+    'apiserver-etcd-client.crt': certs.apiserverClient.certPem,
+    'apiserver-etcd-client.key': certs.apiserverClient.keyPem,
   };
-  for (const [member, pair] of Object.entries(pki.members)) {
+  for (const [member, pair] of Object.entries(certs.members)) {
     files[`${member}-server.crt`] = pair.server.certPem;
     files[`${member}-server.key`] = pair.server.keyPem;
     files[`${member}-peer.crt`] = pair.peer.certPem;
     files[`${member}-peer.key`] = pair.peer.keyPem;
   }
+  return files;
+}
+
+async function writeEtcdFiles(stateDir: string, files: Record<string, string>): Promise<void> {
+  const dir = etcdPkiDir(stateDir);
   for (const [name, content] of Object.entries(files))
     await writePrivateFile(join(dir, name), content);
 }
@@ -58,17 +69,5 @@ export async function saveRenewedEtcdCerts(
   stateDir: string,
   renewed: RenewedEtcdCerts,
 ): Promise<void> {
-  const dir = etcdPkiDir(stateDir);
-  const files: Record<string, string> = {
-    'apiserver-etcd-client.crt': renewed.apiserverClient.certPem,
-    'apiserver-etcd-client.key': renewed.apiserverClient.keyPem,
-  };
-  for (const [member, pair] of Object.entries(renewed.members)) {
-    files[`${member}-server.crt`] = pair.server.certPem;
-    files[`${member}-server.key`] = pair.server.keyPem;
-    files[`${member}-peer.crt`] = pair.peer.certPem;
-    files[`${member}-peer.key`] = pair.peer.keyPem;
-  }
-  for (const [name, content] of Object.entries(files))
-    await writePrivateFile(join(dir, name), content);
+  await writeEtcdFiles(stateDir, leafFiles(renewed));
 }

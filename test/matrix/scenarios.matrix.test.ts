@@ -1,9 +1,6 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haLab, testLabName } from '../support/cli.js';
-import { leftovers } from '../support/leftovers.js';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { testLabName } from '../support/cli.js';
+import { downSuiteLab, expectScenarioPasses, upSuiteLab } from '../support/passing-scenario.js';
 
 /**
  * `npm run test:matrix`: every built-in scenario against one real lab, in an order where each
@@ -25,31 +22,14 @@ const SCENARIOS = [
 
 describe('the scenario matrix on one lab', () => {
   beforeAll(async () => {
-    const up = await haLab(['up', '--name', lab, '--no-tui'], { timeoutMs: 1_200_000 });
-    expect(up.exitCode, up.stderr).toBe(0);
+    await upSuiteLab(lab, 1_200_000);
   });
 
   afterAll(async () => {
-    await haLab(['down', '--name', lab, '--purge'], { timeoutMs: 120_000 });
-    expect(await leftovers(lab)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    await downSuiteLab(lab);
   });
 
   for (const scenario of SCENARIOS) {
-    it(`passes ${scenario}`, async () => {
-      const dir = await mkdtemp(join(tmpdir(), `mx-${scenario}-`));
-      const run = await haLab(['scenario', 'run', scenario, '--name', lab, '--report-dir', dir], {
-        timeoutMs: 900_000,
-      });
-      const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as {
-        passed: boolean;
-        verdicts: { check: string; passed: boolean; summary: string }[];
-      };
-      const failed = report.verdicts
-        .filter((v) => !v.passed)
-        .map((v) => `${v.check}: ${v.summary}`);
-      expect(failed, run.stderr).toEqual([]);
-      expect(report.passed).toBe(true);
-      expect(run.exitCode).toBe(0);
-    });
+    it(`passes ${scenario}`, () => expectScenarioPasses(lab, scenario));
   }
 });
