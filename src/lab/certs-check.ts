@@ -78,21 +78,17 @@ export function parseCertFiles(output: string): Record<string, string | null> {
   return out;
 }
 
+function unreadable(source: string, detail: string): CertEntry {
+  return { source, subject: null, notAfter: null, serial: null, status: 'error', detail };
+}
+
 export function judgeCert(
   source: string,
   pem: string | null,
   now: number,
   missing = 'no such file',
 ): CertEntry {
-  if (!pem)
-    return {
-      source,
-      subject: null,
-      notAfter: null,
-      serial: null,
-      status: 'error',
-      detail: missing,
-    };
+  if (!pem) return unreadable(source, missing);
   try {
     const cert = new X509Certificate(pem);
     const notAfter = Date.parse(cert.validTo);
@@ -104,14 +100,7 @@ export function judgeCert(
       status: statusOf(notAfter, now),
     };
   } catch (error) {
-    return {
-      source,
-      subject: null,
-      notAfter: null,
-      serial: null,
-      status: 'error',
-      detail: (error as Error).message,
-    };
+    return unreadable(source, (error as Error).message);
   }
 }
 
