@@ -4,6 +4,7 @@ import type { NodeRunner } from '../../runtime/node-runner.js';
 import { type Action, onNode } from '../action.js';
 import type { LabContext } from '../lab-context.js';
 import { masters } from '../../core/topology.js';
+import { leaseRenewals } from '../evidence/lab-evidence.js';
 import { ADMIN_KUBECONFIG } from './kubeadm-actions.js';
 
 export function kubectl(args: string[]): string[] {
@@ -70,6 +71,27 @@ export const clusterReadyAction: Action<LabContext> = {
             : undefined;
         },
         { what: 'CoreDNS to be ready', timeoutMs: 120_000, intervalMs: 1000, signal: ctx.signal },
+      );
+      // A kubelet's first lease can come seconds after its Node turned Ready, and `status`
+      // (like every verdict) judges nodes by their leases: hand over a lab it calls whole.
+      await waitFor(
+        async () => {
+          const r = await runner.exec(
+            kubectl(['-n', 'kube-node-lease', 'get', 'leases', '-o', 'json']),
+            {
+              timeoutMs: 15_000,
+            },
+          );
+          if (r.exitCode !== 0) return undefined;
+          const renewed = leaseRenewals(r.stdout);
+          return names.every((n) => typeof renewed[n] === 'number') ? true : undefined;
+        },
+        {
+          what: 'every kubelet to renew its lease',
+          timeoutMs: 60_000,
+          intervalMs: 1000,
+          signal: ctx.signal,
+        },
       );
     });
   },

@@ -61,6 +61,15 @@ function healthyCluster(ctx: () => LabContext): ExecScript {
         }),
       };
     if (line.includes('deployment coredns -o jsonpath')) return { stdout: '2/2/2' };
+    if (line.includes('get leases -o json'))
+      return {
+        stdout: JSON.stringify({
+          items: topology.nodes.map((n) => ({
+            metadata: { name: n.name },
+            spec: { renewTime: new Date().toISOString() },
+          })),
+        }),
+      };
     return undefined;
   };
 }
