@@ -36,3 +36,37 @@ export async function waitForEtcdInSync(
     { what: () => `etcd members in sync (${last})`, timeoutMs, intervalMs: 500, signal },
   );
 }
+
+/**
+ * Waits until every member has answered with one agreed leader at each reading for `steadyMs`
+ * in a row. A member that has just come back is not yet a margin: restarting the next one
+ * at once leaves quorum resting on a member that may still flap, and on observers (the
+ * probes, a client's balancer) that have not yet seen it return.
+ */
+export async function waitForEtcdSteady(
+  lab: OpenLab,
+  steadyMs: number,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<{ steadyMs: number }> {
+  let since: number | undefined;
+  let last = 'no reading yet';
+  return waitFor(
+    async () => {
+      const group = masters(lab.topology);
+      const statuses = await Promise.all(
+        group.map((m) => etcdStatus(m.ip, lab.etcdProbe, 1000).catch(() => null)),
+      );
+      const leaders = new Set(statuses.map((s) => s?.leaderId ?? '0'));
+      if (statuses.some((s) => !s) || leaders.size !== 1 || leaders.has('0')) {
+        since = undefined;
+        last = 'a member silent or the leader not agreed';
+        return undefined;
+      }
+      since ??= Date.now();
+      last = `steady for ${Date.now() - since} ms`;
+      return Date.now() - since >= steadyMs ? { steadyMs: Date.now() - since } : undefined;
+    },
+    { what: () => `etcd members steady (${last})`, timeoutMs, intervalMs: 250, signal },
+  );
+}

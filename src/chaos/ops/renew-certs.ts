@@ -18,12 +18,14 @@ import type { RenewedEtcdCerts } from '../../provision/pki-renew.js';
 import type { CertPair } from '../../provision/pki.js';
 import { run, writeNodeFile } from '../../runtime/node-runner.js';
 import type { OpContext, Operation } from './op-context.js';
-import { waitForEtcdInSync } from './etcd-sync.js';
+import { waitForEtcdInSync, waitForEtcdSteady } from './etcd-sync.js';
 
 const MANIFESTS = '/etc/kubernetes/manifests';
 const PARKED = '/etc/kubernetes/ha-lab-renewing';
 const STATIC_PODS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
 const STEP_LIMIT_MS = 120_000;
+/** Longer than an etcd probe's request timeout (2.5 s): every observer has seen it return. */
+const STEADY_MS = 3000;
 
 /**
  * Every certificate renewed and every server restarted onto it, one at a time: first each
@@ -58,6 +60,11 @@ export const renewCerts: Operation = {
         await run(runner, ['systemctl', 'restart', 'etcd'], { timeoutMs: STEP_LIMIT_MS });
         return waitForEtcdInSync(ctx.lab, STEP_LIMIT_MS, ctx.signal);
       });
+      // The next member's stop closes its client port at once (etcd then waits up to its
+      // request timeout for open watches before leaving raft): only steady members are margin.
+      await ctx.step('wait for etcd to stay steady', m.name, () =>
+        waitForEtcdSteady(ctx.lab, STEADY_MS, STEP_LIMIT_MS, ctx.signal),
+      );
     }
     const holders = await ctx.step('find the VIP holder', undefined, async () => ({
       holder: (
