@@ -35,13 +35,25 @@ const kinds = [
       '{{.Label "io.ha-lab.lab"}} {{.Name}}',
     ],
   ],
+  [
+    'image',
+    [
+      'images',
+      '--filter',
+      'label=io.ha-lab.snapshot',
+      '--format',
+      '{{.Repository}} {{.Repository}}:{{.Tag}}',
+    ],
+  ],
 ];
 const left = [];
 for (const [kind, args] of kinds) {
   for (const line of execFileSync('docker', args, { encoding: 'utf8' })
     .split('\n')
     .filter(Boolean)) {
-    const [lab, name] = line.split(' ');
+    let [lab, name] = line.split(' ');
+    // A snapshot image is named ha-lab/snapshot-LAB-SNAPSHOT: the lab is in its name.
+    if (kind === 'image') lab = (lab ?? '').replace(/^ha-lab\/snapshot-/, '');
     if (/^(e2e|it|mx|bench)-/.test(lab ?? '') || /^ha-lab-doctor-/.test(name ?? ''))
       left.push(`${kind} ${name} (lab ${lab})`);
   }

@@ -19,3 +19,11 @@ export async function leftovers(
 }
 
 export const NOTHING = { containers: 0, networks: 0, volumes: 0 };
+
+/** Snapshot images of a lab (committed node containers): `down` removes them unless asked not to. */
+export async function snapshotImages(lab: string): Promise<string[]> {
+  const images = await new Docker().listImages({
+    filters: { label: [`io.ha-lab.lab=${lab}`, 'io.ha-lab.snapshot'] },
+  });
+  return images.flatMap((i) => i.RepoTags ?? [i.Id]);
+}

@@ -3,14 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { haLab } from './cli.js';
-import { leftovers } from './leftovers.js';
+import { leftovers, snapshotImages } from './leftovers.js';
 
 /** Runs a scenario on a real lab and demands exit 0 with a passing report (failures named). */
-export async function expectScenarioPasses(lab: string, scenario: string): Promise<void> {
+export async function expectScenarioPasses(
+  lab: string,
+  scenario: string,
+  extra: string[] = [],
+): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), `${lab}-${scenario}-`));
-  const run = await haLab(['scenario', 'run', scenario, '--name', lab, '--report-dir', dir], {
-    timeoutMs: 900_000,
-  });
+  const run = await haLab(
+    ['scenario', 'run', scenario, '--name', lab, '--report-dir', dir, ...extra],
+    { timeoutMs: 900_000 },
+  );
   const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as {
     passed: boolean;
     verdicts: { check: string; passed: boolean; summary: string }[];
@@ -30,4 +35,5 @@ export async function upSuiteLab(lab: string, timeoutMs: number): Promise<void> 
 export async function downSuiteLab(lab: string): Promise<void> {
   await haLab(['down', '--name', lab, '--purge'], { timeoutMs: 120_000 });
   expect(await leftovers(lab)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  expect(await snapshotImages(lab)).toEqual([]);
 }
