@@ -70,6 +70,9 @@ async function makeSeed(
     env: [`HA_LAB_ROLE=${role}`],
   });
   delete options.NetworkingConfig;
+  // What an interrupted earlier attempt left would block the names.
+  await removeContainer(docker, maker);
+  await removeVolume(docker, containerdVolume(maker));
   try {
     await engineCall(`making the ${role} seed`, async () => {
       const container = await docker.createContainer(options);
@@ -89,7 +92,14 @@ async function makeSeed(
       },
     );
     // A clean shutdown: containerd closes its metadata database before the copy reads it.
-    await engineCall(`stopping the ${role} seed`, () => docker.getContainer(maker).stop({ t: 10 }));
+    await engineCall(`stopping the ${role} seed`, () =>
+      docker
+        .getContainer(maker)
+        .stop({ t: 10 })
+        .catch((error: { statusCode?: number }) => {
+          if (error.statusCode !== 304) throw error; // 304: it had already stopped
+        }),
+    );
     await removeContainer(docker, maker);
     await copyVolume(docker, containerdVolume(maker), name, labels, image);
     return name;
