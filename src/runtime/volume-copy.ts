@@ -9,15 +9,23 @@ import type { Labels } from './provider.js';
 const MOUNT = '/ha-lab-volumes';
 
 /**
- * Directories of containerd's volume that are rewritten in place: its bolt metadata and the CRI
- * plugin's sandbox files. Everything else there is written once and never changed in place:
- * content blobs are addressed by their digest, committed image layers are read-only lowers, and
- * the read-write layers of the containers that ran are never used again after a restore (the
- * restored node starts new containers; the old layers are only deleted). So those are shared
- * by hard links, and only these are copied: a snapshot costs megabytes instead of a gigabyte per
- * node, and a restore seconds instead of a minute.
+ * What containerd rewrites in place: its bolt metadata, each snapshotter's own bolt database
+ * and the CRI plugin's sandbox files. Everything else there is written once and never changed
+ * in place: content blobs are addressed by their digest, committed image layers are read-only
+ * lowers, and the read-write layers of the containers that ran are never used again after a
+ * restore (the restored node starts new containers; the old layers are only deleted). So those
+ * are shared by hard links, and only these are copied: a snapshot costs megabytes instead of a
+ * gigabyte per node, and a restore seconds instead of a minute. A database shared by a link
+ * would be one file for two containerds: the live node would rewrite the snapshot's copy, and
+ * two nodes planted from one seed would wait on each other's lock (a real `up` hung in CRI's
+ * "recovering state" until kubeadm's preflight gave up).
  */
-const COPIED_IN_FULL = ['io.containerd.metadata.v1.bolt', 'io.containerd.grpc.v1.cri'];
+const COPIED_IN_FULL = [
+  'io.containerd.metadata.v1.bolt',
+  'io.containerd.snapshotter.v1.overlayfs/metadata.db',
+  'io.containerd.snapshotter.v1.native/metadata.db',
+  'io.containerd.grpc.v1.cri',
+];
 
 /**
  * Fills `to` (created here with `labels`) from `from`: hard links for what is never rewritten,
