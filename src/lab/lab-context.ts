@@ -1,7 +1,7 @@
 import type { EventSink } from '../core/events.js';
 import type { EtcdPki } from '../provision/pki.js';
 import type { NodeRunner } from '../runtime/node-runner.js';
-import type { Provider } from '../runtime/provider.js';
+import type { Provider, SeedRole } from '../runtime/provider.js';
 import type { Artifacts } from './artifacts/ensure-artifacts.js';
 import { type LabState, writeLabState } from './lab-state.js';
 import type { Topology } from '../core/topology.js';
@@ -19,6 +19,8 @@ export interface LabContext {
   events: EventSink;
   signal?: AbortSignal | undefined;
   artifacts?: Artifacts;
+  /** containerd seed volumes by role, for nodes still to be made (the seed action). */
+  seeds?: Partial<Record<SeedRole, string>>;
   /** The etcd PKI, generated on the host by the pki action. */
   pki?: EtcdPki;
   /** Persists a change to the state file and keeps ctx.state current. */

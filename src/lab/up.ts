@@ -6,7 +6,7 @@ import { cgroupMode } from '../runtime/host-facts.js';
 import type { Provider } from '../runtime/provider.js';
 import { type Action, runActions } from './action.js';
 import { haActions } from './actions/ha-actions.js';
-import { createNetwork, createNodes, waitForSystemd } from './actions/node-actions.js';
+import { createNetwork, createNodes, seedVolumes, waitForSystemd } from './actions/node-actions.js';
 import { BASE_IMAGE, ensureArtifacts } from './artifacts/ensure-artifacts.js';
 import { saveFailureBundle } from './failure-bundle.js';
 import { enableForwarder } from './forwarder-access.js';
@@ -128,7 +128,7 @@ async function create(
     await writeLabState(state);
     const context = newLabContext({ provider, topology, state, stateDir, artifacts }, options);
     ctx = context;
-    const actions: Action<LabContext>[] = [createNetwork, createNodes, waitForSystemd];
+    const actions: Action<LabContext>[] = [createNetwork, seedVolumes, createNodes, waitForSystemd];
     await runActions(actions, context);
     await context.saveState({ phase: 'nodes-running' });
     if (!options.nodesOnly) {

@@ -26,8 +26,9 @@ import {
   removeVolume,
 } from './node-containers.js';
 import type { NodeRunner } from './node-runner.js';
-import type { ImageStore, MachineInfo, Provider, SnapshotStore } from './provider.js';
+import type { ImageStore, MachineInfo, Provider, SeedStore, SnapshotStore } from './provider.js';
 import { internalNetworkHasDefaultRoute } from './route-probe.js';
+import { dockerSeedStore } from './seed-store.js';
 import { dockerSnapshotStore } from './snapshot-store.js';
 
 /**
@@ -39,9 +40,11 @@ export class DockerProvider implements Provider {
   readonly address = engineAddress();
   readonly images: ImageStore;
   readonly snapshots: SnapshotStore;
+  readonly seeds: SeedStore;
 
   constructor(private readonly docker: Docker = dockerClient()) {
     this.snapshots = dockerSnapshotStore(docker);
+    this.seeds = dockerSeedStore(docker);
     this.images = {
       labels: (tag) => imageLabels(docker, tag),
       id: (tag) => imageId(docker, tag),

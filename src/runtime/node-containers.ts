@@ -8,6 +8,11 @@ import type { MachineSpec, MachineSummary, PowerAction } from './provider.js';
  * --privileged; hosts whose capability bounding set lacks CAP_SYS_RESOURCE refuse it
  * ("unable to apply caps"), so there the explicit set is used instead.
  */
+/** The named volume a machine keeps containerd's images and snapshots in. */
+export function containerdVolume(machine: string): string {
+  return `${machine}-containerd`;
+}
+
 export function nodeCreateOptions(spec: MachineSpec): Docker.ContainerCreateOptions {
   const privilegeFlags: Docker.HostConfig =
     spec.privilege === 'privileged'
@@ -28,7 +33,7 @@ export function nodeCreateOptions(spec: MachineSpec): Docker.ContainerCreateOpti
     // containerd's overlayfs snapshotter cannot work on the node's own overlayfs root.
     {
       Type: 'volume',
-      Source: `${spec.name}-containerd`,
+      Source: containerdVolume(spec.name),
       Target: '/var/lib/containerd',
       VolumeOptions: { Labels: spec.labels } as Docker.MountSettings['VolumeOptions'],
     },

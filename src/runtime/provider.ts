@@ -67,6 +67,8 @@ export interface Provider {
   images: ImageStore;
   /** Point-in-time copies of machines (filesystem and volumes), for snapshot and reset. */
   snapshots: SnapshotStore;
+  /** containerd volumes with a role's images already imported, shared into new machines. */
+  seeds: SeedStore;
 }
 
 export type Labels = Record<string, string>;
@@ -239,4 +241,27 @@ export interface SnapshotStore {
   list(labels: Labels): Promise<SnapshotPart[]>;
   /** Removes every snapshot image and volume carrying these labels; returns how many. */
   remove(labels: Labels): Promise<number>;
+}
+
+export type SeedRole = 'master' | 'worker';
+
+/**
+ * A machine's containerd volume seeded with its role's preloaded images: made once per node
+ * image and role by a throwaway machine that boots and imports them, then shared into each new
+ * machine's volume by hard links (content blobs and unpacked layers are never rewritten in
+ * place). Six machines each unpacking the same images at once held up `up`'s first minute.
+ */
+export interface SeedStore {
+  /** The seed volume for this node image and role, made now if missing; older seeds go. */
+  ensure(
+    image: string,
+    role: SeedRole,
+    privilege: PrivilegeMode,
+    signal?: AbortSignal,
+  ): Promise<string>;
+  /**
+   * Creates the containerd volume (labelled) of `machine`, not yet made, from `seed`; on
+   * failure no volume is left, so the machine starts empty and imports at boot.
+   */
+  plant(seed: string, machine: string, labels: Labels, helperImage: string): Promise<void>;
 }

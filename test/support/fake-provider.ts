@@ -14,8 +14,10 @@ import type {
   NetworkSummary,
   PowerAction,
   Provider,
+  SeedStore,
   SnapshotStore,
 } from '../../src/runtime/provider.js';
+import { fakeSeedStore } from './fake-seeds.js';
 import { fakeSnapshotStore } from './fake-snapshots.js';
 
 type MachineState = 'running' | 'exited' | 'paused';
@@ -291,4 +293,8 @@ export class FakeProvider implements Provider {
   };
 
   readonly snapshots: SnapshotStore = fakeSnapshotStore(this);
+
+  /** Seeds by name: the image each was made from. */
+  readonly seedVolumes = new Map<string, string>();
+  readonly seeds: SeedStore = fakeSeedStore(this);
 }

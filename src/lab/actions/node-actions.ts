@@ -1,4 +1,4 @@
-import { RuntimeError } from '../../core/errors.js';
+import { RuntimeError, firstLine } from '../../core/errors.js';
 import { waitFor } from '../../core/wait.js';
 import { run } from '../../runtime/node-runner.js';
 import type { Labels, MachineSpec } from '../../runtime/provider.js';
@@ -49,6 +49,61 @@ export function nodeMachineSpec(state: LabState, node: NodeSpec, image: string):
   };
 }
 
+/**
+ * The containerd seeds for the nodes still to be made (see SeedStore): with one, a new node
+ * boots with its images already imported. Made once per node image; a seed that cannot be
+ * made costs only speed, since the node then imports its images at boot as before.
+ */
+export const seedVolumes: Action<LabContext> = {
+  name: 'seed',
+  async run(ctx) {
+    const image = ctx.artifacts?.nodeImage ?? ctx.state.nodeImage;
+    const missing = await Promise.all(
+      ctx.topology.nodes.map(async (n) =>
+        (await ctx.provider.inspectMachine(containerName(ctx.lab, n.name))) ? undefined : n.role,
+      ),
+    );
+    const roles = [...new Set(missing.filter((r) => r !== undefined))];
+    const seeds = await Promise.all(
+      roles.map(async (role) => {
+        try {
+          return [
+            role,
+            await ctx.provider.seeds.ensure(image, role, ctx.state.privilege, ctx.signal),
+          ];
+        } catch (error) {
+          if (ctx.signal?.aborted) throw error;
+          warn(
+            ctx,
+            `no ${role} seed (${firstLine((error as Error).message)}): its nodes import their images at boot`,
+          );
+          return undefined;
+        }
+      }),
+    );
+    ctx.seeds = Object.fromEntries(seeds.filter((s) => s !== undefined));
+  },
+};
+
+function warn(ctx: LabContext, message: string): void {
+  ctx.events({ kind: 'log', at: Date.now(), level: 'warn', message });
+}
+
+/** The node's containerd volume from its role's seed; without one, it starts empty. */
+async function plantSeed(ctx: LabContext, node: NodeSpec, image: string): Promise<void> {
+  const seed = ctx.seeds?.[node.role];
+  if (!seed) return;
+  const machine = containerName(ctx.lab, node.name);
+  try {
+    await ctx.provider.seeds.plant(seed, machine, nodeLabels(ctx.lab, node), image);
+  } catch (error) {
+    warn(
+      ctx,
+      `${node.name}: seed not planted (${firstLine((error as Error).message)}); it imports its images at boot`,
+    );
+  }
+}
+
 export const createNodes: Action<LabContext> = {
   name: 'nodes',
   async run(ctx) {
@@ -64,6 +119,7 @@ export const createNodes: Action<LabContext> = {
             await ctx.provider.power(name, 'start');
             return;
           }
+          await plantSeed(ctx, node, image);
           await ctx.provider.createMachine(nodeMachineSpec(ctx.state, node, image));
         }),
       ),
@@ -105,3 +161,11 @@ export const waitForSystemd: Action<LabContext> = {
     });
   },
 };
+
+/** `up`'s first actions: the network, the seeds, six machines and systemd running on each. */
+export const bootNodes: Action<LabContext>[] = [
+  createNetwork,
+  seedVolumes,
+  createNodes,
+  waitForSystemd,
+];

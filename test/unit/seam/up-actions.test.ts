@@ -7,8 +7,10 @@ import { buildTopology, containerName, networkName } from '../../../src/core/top
 import { runActions } from '../../../src/lab/action.js';
 import { haActions } from '../../../src/lab/actions/ha-actions.js';
 import {
+  bootNodes,
   createNetwork,
   createNodes,
+  seedVolumes,
   waitForSystemd,
 } from '../../../src/lab/actions/node-actions.js';
 import { type LabContext, newLabContext } from '../../../src/lab/lab-context.js';
@@ -92,11 +94,12 @@ describe("up's action list against the fake provider", () => {
     const events: LabEvent[] = [];
     const ctx = await freshContext(provider, events);
     provider.script = healthyCluster(() => ctx);
-    await runActions([createNetwork, createNodes, waitForSystemd, ...haActions()], ctx);
+    await runActions([...bootNodes, ...haActions()], ctx);
 
     const phases = events.filter((e) => e.kind === 'phase-done').map((e) => e.phase);
     expect(phases).toEqual([
       'network',
+      'seed',
       'nodes',
       'systemd',
       'pki',
@@ -112,6 +115,18 @@ describe("up's action list against the fake provider", () => {
     expect([...provider.machines.keys()].sort()).toEqual(
       topology.nodes.map((n) => containerName(LAB, n.name)).sort(),
     );
+    // One seed per role, planted into every node's containerd volume before the node is made.
+    expect(provider.calls.filter((c) => c.startsWith('seed ')).sort()).toEqual([
+      'seed master',
+      'seed worker',
+    ]);
+    for (const n of topology.nodes) {
+      const machine = containerName(LAB, n.name);
+      expect(provider.volumeSources.get(`${machine}-containerd`)).toBe(`seed-${n.role}`);
+      expect(provider.calls.indexOf(`plant ${machine}`)).toBeLessThan(
+        provider.calls.indexOf(`create ${machine}`),
+      );
+    }
     const calls = provider.calls;
     const kubeadm = calls
       .filter((c) => / kubeadm (init|join) /.test(c))
@@ -144,6 +159,27 @@ describe("up's action list against the fake provider", () => {
     expect(calls.join('\n')).not.toMatch(/PRIVATE KEY/);
   }, 60_000);
 
+  it('a seed that cannot be made or planted costs only speed: the nodes are made empty, with a warning', async () => {
+    const provider = new FakeProvider();
+    const events: LabEvent[] = [];
+    const ctx = await freshContext(provider, events);
+    provider.failOn(/^seed worker$/);
+    provider.failOn(/^plant .*master-1$/);
+    await runActions([createNetwork, seedVolumes, createNodes], ctx);
+    expect(provider.machines.size).toBe(6);
+    const seeded = topology.nodes.filter((n) =>
+      provider.volumeSources.has(`${containerName(LAB, n.name)}-containerd`),
+    );
+    expect(seeded.map((n) => n.name)).toEqual(['master-0', 'master-2']);
+    const warnings = events.flatMap((e) =>
+      e.kind === 'log' && e.level === 'warn' ? [e.message] : [],
+    );
+    expect(warnings).toEqual([
+      expect.stringMatching(/^no worker seed .*import their images at boot/),
+      expect.stringMatching(/^master-1: seed not planted/),
+    ]);
+  });
+
   it('a failing control-plane join names its phase and node, and nothing after it runs', async () => {
     const provider = new FakeProvider();
     const events: LabEvent[] = [];
@@ -153,7 +189,7 @@ describe("up's action list against the fake provider", () => {
       node === 'master-2' && command[0] === 'kubeadm'
         ? { exitCode: 1, stderr: 'error execution phase control-plane-join/etcd' }
         : healthy(node, command);
-    const failure = runActions([createNetwork, createNodes, waitForSystemd, ...haActions()], ctx);
+    const failure = runActions([...bootNodes, ...haActions()], ctx);
     await expect(failure).rejects.toThrow(
       /^join-masters on master-2 failed: .*control-plane-join\/etcd/,
     );
