@@ -3,6 +3,15 @@ import { masters } from '../../core/topology.js';
 import { etcdHashKv, etcdStatus } from '../../lab/clients/etcd-client.js';
 import type { OpenLab } from '../../lab/open-lab.js';
 
+/** Each member's status, asked at once; null for a member that did not answer within 1 s. */
+async function readMembers(lab: OpenLab) {
+  const group = masters(lab.topology);
+  const statuses = await Promise.all(
+    group.map((m) => etcdStatus(m.ip, lab.etcdProbe, 1000).catch(() => null)),
+  );
+  return { group, statuses };
+}
+
 /**
  * Waits until every member answers, all name the same leader, and hashkv at the lowest
  * revision all have applied is equal: the cluster agrees on its data again. Returns the
@@ -16,10 +25,7 @@ export async function waitForEtcdInSync(
   let last = 'no reading yet';
   return waitFor(
     async () => {
-      const group = masters(lab.topology);
-      const statuses = await Promise.all(
-        group.map((m) => etcdStatus(m.ip, lab.etcdProbe, 1000).catch(() => null)),
-      );
+      const { group, statuses } = await readMembers(lab);
       const silent = group.filter((_, i) => !statuses[i]).map((m) => m.name);
       if (silent.length > 0) return void (last = `${silent.join(', ')} not answering`);
       const leaders = new Set(statuses.map((s) => s!.leaderId));
@@ -53,10 +59,7 @@ export async function waitForEtcdSteady(
   let last = 'no reading yet';
   return waitFor(
     async () => {
-      const group = masters(lab.topology);
-      const statuses = await Promise.all(
-        group.map((m) => etcdStatus(m.ip, lab.etcdProbe, 1000).catch(() => null)),
-      );
+      const { statuses } = await readMembers(lab);
       const leaders = new Set(statuses.map((s) => s?.leaderId ?? '0'));
       if (statuses.some((s) => !s) || leaders.size !== 1 || leaders.has('0')) {
         since = undefined;
