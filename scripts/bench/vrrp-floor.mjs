@@ -19,6 +19,10 @@ const { buildTopology, masters } = await import(new URL('core/topology.js', dist
 const { pickFreeSubnet } = await import(new URL('lab/subnets.js', dist).href);
 
 const PORT = 8080;
+/** An HTTP answer naming the host that gave it. */
+const ANSWER = Buffer.from(
+  '#!/bin/sh\nprintf \'HTTP/1.0 200 OK\\r\\n\\r\\n%s\' "$(hostname)"\n',
+).toString('base64');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** One GET to the VIP: the answering host's name, or undefined (no answer within timeoutMs). */
@@ -34,6 +38,12 @@ function ask(vip, timeoutMs) {
     req.on('error', () => resolve(undefined));
     req.end();
   });
+}
+
+/** The last lines a container printed, for an error message. */
+async function lastLog(container) {
+  const logs = await container.logs({ stdout: true, stderr: true, tail: 5 }).catch(() => '');
+  return String(logs).replace(/\s+/g, ' ').trim();
 }
 
 async function until(check, timeoutMs, intervalMs) {
@@ -55,12 +65,18 @@ function startScript(conf) {
   return [
     'set -e',
     'mkdir -p /etc/keepalived',
+    // A killed keepalived leaves its pid files; the restarted one would refuse to run.
+    'rm -f /run/keepalived*.pid /run/vrrp*.pid /run/checkers*.pid /run/vrrp-state',
     `echo ${b64} | base64 -d > ${KEEPALIVED_CONF_PATH}`,
     `printf '#!/bin/sh\\nexit 0\\n' > ${KEEPALIVED_CHECK_SCRIPT_PATH}`,
     `printf '#!/bin/sh\\necho "$3" > /run/vrrp-state\\n' > ${KEEPALIVED_NOTIFY_SCRIPT_PATH}`,
     `chmod 0755 ${KEEPALIVED_CHECK_SCRIPT_PATH} ${KEEPALIVED_NOTIFY_SCRIPT_PATH}`,
     `keepalived -t -f ${KEEPALIVED_CONF_PATH}`,
-    `socat TCP-LISTEN:${PORT},fork,reuseaddr SYSTEM:'printf "HTTP/1.0 200 OK\\r\\n\\r\\n%s" $(hostname)' &`,
+    // The answer lives in a file: socat's SYSTEM address turns backslash escapes into line
+    // breaks, which split an inline printf into broken shell lines (no answer, no floor).
+    `echo ${ANSWER} | base64 -d > /usr/local/bin/vrrp-floor-answer`,
+    'chmod 0755 /usr/local/bin/vrrp-floor-answer',
+    `socat TCP-LISTEN:${PORT},fork,reuseaddr SYSTEM:/usr/local/bin/vrrp-floor-answer &`,
     `exec keepalived -n -l -f ${KEEPALIVED_CONF_PATH}`,
   ].join('\n');
 }
@@ -122,6 +138,8 @@ export async function measureVrrpFloor({ image, profile, kills = 10, name }) {
       // Back as a BACKUP (rise 2 of the always-passing check) before the next kill.
       await until(
         async () => {
+          if (!(await victim.inspect()).State.Running)
+            throw new Error(`${holder}'s keepalived did not come back: ${await lastLog(victim)}`);
           const exec = await victim.exec({ Cmd: ['cat', '/run/vrrp-state'], AttachStdout: true });
           const stream = await exec.start({});
           let out = '';
