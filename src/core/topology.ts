@@ -42,6 +42,10 @@ export const LABEL_ROLE = 'io.ha-lab.role';
 export const LABEL_TEST = 'io.ha-lab.test';
 /** On a snapshot's images and volumes: the snapshot's name. */
 export const LABEL_SNAPSHOT = 'io.ha-lab.snapshot';
+/** On a containerd seed volume: the node image it was made from. */
+export const LABEL_SEED = 'io.ha-lab.seed';
+/** What a node's preload unit (images/node-files/.../halab-preload) touches once its images are in. */
+export const PRELOADED_MARKER = '/run/ha-lab-preloaded';
 
 export const API_PORT = 6443;
 export const ETCD_CLIENT_PORT = 2379;

@@ -4,9 +4,9 @@ import { HaLabError, UsageError } from '../core/errors.js';
 import { cacheRoot } from '../core/paths.js';
 import { cgroupMode } from '../runtime/host-facts.js';
 import type { Provider } from '../runtime/provider.js';
-import { type Action, runActions } from './action.js';
+import { runActions } from './action.js';
 import { haActions } from './actions/ha-actions.js';
-import { createNetwork, createNodes, seedVolumes, waitForSystemd } from './actions/node-actions.js';
+import { bootNodes } from './actions/node-actions.js';
 import { BASE_IMAGE, ensureArtifacts } from './artifacts/ensure-artifacts.js';
 import { saveFailureBundle } from './failure-bundle.js';
 import { enableForwarder } from './forwarder-access.js';
@@ -128,8 +128,7 @@ async function create(
     await writeLabState(state);
     const context = newLabContext({ provider, topology, state, stateDir, artifacts }, options);
     ctx = context;
-    const actions: Action<LabContext>[] = [createNetwork, seedVolumes, createNodes, waitForSystemd];
-    await runActions(actions, context);
+    await runActions(bootNodes, context);
     await context.saveState({ phase: 'nodes-running' });
     if (!options.nodesOnly) {
       await context.saveState({ phase: 'provisioning' });

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { RuntimeError } from '../core/errors.js';
+import { LABEL_MANAGED, LABEL_SEED, PRELOADED_MARKER } from '../core/topology.js';
 import { waitFor } from '../core/wait.js';
 import { engineCall, isNotFound } from './docker-client.js';
 import { DockerExecRunner } from './docker-exec-runner.js';
@@ -10,19 +11,14 @@ import {
   removeVolume,
 } from './node-containers.js';
 import type { Labels, PrivilegeMode, SeedRole, SeedStore } from './provider.js';
-import { copyVolume } from './volume-copy.js';
+import { copyVolume, volumeSafe } from './volume-copy.js';
 
-const MANAGED = 'io.ha-lab.managed';
-/** Its value is the node image the seed was made from; a seed of another image is stale. */
-const SEED = 'io.ha-lab.seed';
-/** What the node's preload unit touches once its images are imported (halab-preload). */
-const PRELOADED = '/run/ha-lab-preloaded';
 const IMPORT_LIMIT_MS = 300_000;
 
 /** `ha-lab/node:v1.36.3-58aaaaa5f01e` -> `ha-lab-seed-v1.36.3-58aaaaa5f01e-master`. */
 export function seedName(image: string, role: SeedRole): string {
   const tag = image.split(':').pop() ?? image;
-  return `ha-lab-seed-${tag.replace(/[^a-zA-Z0-9_.-]+/g, '-')}-${role}`;
+  return `ha-lab-seed-${volumeSafe(tag)}-${role}`;
 }
 
 async function volumeExists(docker: Docker, name: string): Promise<boolean> {
@@ -38,9 +34,9 @@ async function volumeExists(docker: Docker, name: string): Promise<boolean> {
 /** Seeds of other node images: each is a gigabyte that nothing will plant again. */
 async function removeStaleSeeds(docker: Docker, image: string): Promise<void> {
   const { Volumes } = await engineCall('listing seed volumes', () =>
-    docker.listVolumes({ filters: { label: [SEED] } }),
+    docker.listVolumes({ filters: { label: [LABEL_SEED] } }),
   );
-  const stale = (Volumes ?? []).filter((v) => v.Labels?.[SEED] !== image);
+  const stale = (Volumes ?? []).filter((v) => v.Labels?.[LABEL_SEED] !== image);
   await Promise.all(stale.map((v) => removeVolume(docker, v.Name).catch(() => undefined)));
 }
 
@@ -57,7 +53,7 @@ async function makeSeed(
   signal: AbortSignal | undefined,
 ): Promise<string> {
   const name = seedName(image, role);
-  const labels: Labels = { [MANAGED]: 'true', [SEED]: image };
+  const labels: Labels = { [LABEL_MANAGED]: 'true', [LABEL_SEED]: image };
   const maker = `${name}-maker`;
   const options = nodeCreateOptions({
     name: maker,
@@ -81,7 +77,7 @@ async function makeSeed(
     const runner = new DockerExecRunner(docker, `seed-${role}`, maker);
     await waitFor(
       async () =>
-        (await runner.exec(['test', '-e', PRELOADED], { timeoutMs: 10_000 })).exitCode === 0
+        (await runner.exec(['test', '-e', PRELOADED_MARKER], { timeoutMs: 10_000 })).exitCode === 0
           ? true
           : undefined,
       {
@@ -100,7 +96,6 @@ async function makeSeed(
           if (error.statusCode !== 304) throw error; // 304: it had already stopped
         }),
     );
-    await removeContainer(docker, maker);
     await copyVolume(docker, containerdVolume(maker), name, labels, image);
     return name;
   } finally {

@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { RuntimeError } from '../core/errors.js';
 import { engineCall, isNotFound } from './docker-client.js';
 import { inspectContainer, removeVolume } from './node-containers.js';
-import { copyVolume } from './volume-copy.js';
+import { copyVolume, volumeSafe } from './volume-copy.js';
 import type { Labels, MachineCapture, SnapshotPart, SnapshotStore } from './provider.js';
 
 /**
@@ -60,7 +60,7 @@ async function capture(
   );
   const volumes = await Promise.all(
     namedVolumes(info).map(async (volume) => {
-      const copy = `${tag.replace(/[^a-zA-Z0-9_.-]+/g, '-')}-${volume}`;
+      const copy = `${volumeSafe(tag)}-${volume}`;
       const bytes = await copyVolume(docker, volume, copy, labels, helperImage);
       return { volume, copy, bytes };
     }),

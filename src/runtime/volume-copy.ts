@@ -27,6 +27,11 @@ const COPIED_IN_FULL = [
   'io.containerd.grpc.v1.cri',
 ];
 
+/** A name Docker accepts for a volume, from an image tag or reference. */
+export function volumeSafe(name: string): string {
+  return name.replace(/[^a-zA-Z0-9_.-]+/g, '-');
+}
+
 /**
  * Fills `to` (created here with `labels`) from `from`: hard links for what is never rewritten,
  * real copies of the rest, and prints the bytes that are the copy's own (files linked nowhere

@@ -66,16 +66,13 @@ export const renewCerts: Operation = {
         waitForEtcdSteady(ctx.lab, STEADY_MS, STEP_LIMIT_MS, ctx.signal),
       );
     }
-    const holders = await ctx.step('find the VIP holder', undefined, async () => ({
-      holder: (
-        await vipHolders(
-          ctx.lab.runners,
-          group.map((m) => m.name),
-          ctx.lab.topology.vip,
-        )
-      ).join(','),
-    }));
-    for (const m of holderLast(group, holders.holder.split(','))) {
+    const { holders } = await ctx.step('find the VIP holder', undefined, async () => {
+      const names = group.map((m) => m.name);
+      const holders = await vipHolders(ctx.lab.runners, names, ctx.lab.topology.vip);
+      // `holder` is what the step's record keeps (it keeps strings and numbers only).
+      return { holder: holders.join(','), holders };
+    });
+    for (const m of holderLast(group, holders)) {
       const runner = ctx.runner(m.name);
       await ctx.step('kubeadm certs renew all', m.name, () =>
         run(runner, ['kubeadm', 'certs', 'renew', 'all'], { timeoutMs: 60_000 }),

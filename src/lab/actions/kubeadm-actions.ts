@@ -18,7 +18,13 @@ import { type Action, onNode } from '../action.js';
 import type { LabContext } from '../lab-context.js';
 import { writePrivateFile } from '../lab-state.js';
 import { caCertHash, newBootstrapToken, newCertificateKey } from '../secrets.js';
-import { API_PORT, type NodeSpec, masters, workers } from '../../core/topology.js';
+import {
+  API_PORT,
+  type NodeSpec,
+  PRELOADED_MARKER,
+  masters,
+  workers,
+} from '../../core/topology.js';
 import { needsCgroupV1Override, resolveKubernetesVersion } from '../versions.js';
 import { endBootstrap } from './keepalived-action.js';
 
@@ -80,9 +86,7 @@ async function kubeadm(
 async function waitForPreload(ctx: LabContext, runner: NodeRunner): Promise<void> {
   await waitFor(
     async () =>
-      (await runner.exec(['test', '-e', '/run/ha-lab-preloaded'])).exitCode === 0
-        ? true
-        : undefined,
+      (await runner.exec(['test', '-e', PRELOADED_MARKER])).exitCode === 0 ? true : undefined,
     {
       what: `${runner.node} to import its preloaded images`,
       timeoutMs: 180_000,

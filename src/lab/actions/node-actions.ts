@@ -5,6 +5,7 @@ import type { Labels, MachineSpec } from '../../runtime/provider.js';
 import type { LabState } from '../lab-state.js';
 import { type Action, onEachNode, onNode } from '../action.js';
 import type { LabContext } from '../lab-context.js';
+import { warn } from '../artifacts/artifact-context.js';
 import {
   LABEL_NODE,
   LABEL_ROLE,
@@ -84,10 +85,6 @@ export const seedVolumes: Action<LabContext> = {
     ctx.seeds = Object.fromEntries(seeds.filter((s) => s !== undefined));
   },
 };
-
-function warn(ctx: LabContext, message: string): void {
-  ctx.events({ kind: 'log', at: Date.now(), level: 'warn', message });
-}
 
 /** The node's containerd volume from its role's seed; without one, it starts empty. */
 async function plantSeed(ctx: LabContext, node: NodeSpec, image: string): Promise<void> {

@@ -21,6 +21,6 @@ export function progress(ctx: BuildContext, phase: string, message: string): voi
   ctx.events({ kind: 'phase-progress', at: Date.now(), phase, message });
 }
 
-export function warn(ctx: BuildContext, message: string): void {
+export function warn(ctx: Pick<BuildContext, 'events'>, message: string): void {
   ctx.events({ kind: 'log', at: Date.now(), level: 'warn', message });
 }
