@@ -13,7 +13,7 @@ RUN apt-get update -qq \
       systemd systemd-sysv dbus libpam-systemd \
       containerd runc containernetworking-plugins \
       keepalived curl ca-certificates iproute2 iptables arptables conntrack ethtool socat \
-      openssh-server kmod procps util-linux mount less jq \
+      openssh-server kmod procps util-linux mount less jq iputils-ping \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
 
 # Units that have no job in a container (consoles, udev, time sync, remounting /),

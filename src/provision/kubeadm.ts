@@ -58,6 +58,9 @@ export interface JoinConfigInput extends NodeRegistrationInput {
   certificateKey?: string;
 }
 
+/** The init phase `up` runs later, on its own (see the join action). */
+export const DEFERRED_INIT_PHASE = 'addon/coredns';
+
 /**
  * One file for `kubeadm init --config`: InitConfiguration and ClusterConfiguration, plus the
  * kubelet and kube-proxy component configs, which kubeadm stores in the cluster so every
@@ -80,6 +83,9 @@ export function renderInitConfig(input: InitConfigInput): string {
     // Explicit: kubeadm otherwise picks the address of the default route (kubeadm#2604).
     localAPIEndpoint: { advertiseAddress: node.ip, bindPort: API_PORT },
     nodeRegistration: nodeRegistration(input),
+    // Deployed by `kubeadm init phase addon coredns` once a second node exists: made here,
+    // both replicas would land on master-0, the only node, and need a restart to spread.
+    skipPhases: [DEFERRED_INIT_PHASE],
   };
   const cluster = {
     apiVersion: KUBEADM_API_VERSION,

@@ -15,15 +15,14 @@ const { env } = labs;
 
 afterAll(() => labs.removeAll());
 
-const MID_PHASE = new Set(['etcd', 'kubeadm-init', 'join-masters', 'cluster-ready']);
+const MID_PHASE = new Set(['etcd', 'kubeadm-init', 'join', 'cluster-ready']);
 const PHASES = [
   'pki',
+  'keepalived',
   'pod-network',
   'etcd',
-  'keepalived',
   'kubeadm-init',
-  'join-masters',
-  'join-workers',
+  'join',
   'cluster-ready',
 ];
 

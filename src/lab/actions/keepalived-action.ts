@@ -25,7 +25,7 @@ export const keepalivedAction: Action<LabContext> = {
       await writeNodeFile(
         runner,
         KEEPALIVED_CHECK_SCRIPT_PATH,
-        renderApiCheckScript(profile),
+        renderApiCheckScript(ctx.topology, master, profile),
         0o755,
       );
       await writeNodeFile(
@@ -60,19 +60,27 @@ export const keepalivedAction: Action<LabContext> = {
         'systemctl enable --quiet keepalived && systemctl restart keepalived',
       ]);
     });
-    const first = group[0];
-    const runner = first ? ctx.runners[first.name] : undefined;
-    if (!first || !runner) throw new Error('no master-0');
-    await onNode(first.name, () =>
-      waitFor(async () => ((await holdsVip(runner, ctx.topology.vip)) ? true : undefined), {
-        what: `master-0 to hold the VIP ${ctx.topology.vip}`,
-        timeoutMs: 30_000,
-        intervalMs: 250,
-        signal: ctx.signal,
-      }),
-    );
   },
 };
+
+/**
+ * `kubeadm init` needs the VIP as its endpoint. The keepalived phase only starts the daemons:
+ * VRRP's first election (3 adverts and a skew, about 4 s) runs while the pod network and etcd
+ * come up, and kubeadm-init waits here for whatever is left of it.
+ */
+export async function waitForMaster0Vip(ctx: LabContext): Promise<void> {
+  const first = masters(ctx.topology)[0];
+  const runner = first ? ctx.runners[first.name] : undefined;
+  if (!first || !runner) throw new Error('no master-0');
+  await onNode(first.name, () =>
+    waitFor(async () => ((await holdsVip(runner, ctx.topology.vip)) ? true : undefined), {
+      what: `master-0 to hold the VIP ${ctx.topology.vip}`,
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      signal: ctx.signal,
+    }),
+  );
+}
 
 /** Once the API answers through the VIP, master-0's check asks the real API server again. */
 export async function endBootstrap(ctx: LabContext): Promise<void> {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { RuntimeError } from '../../core/errors.js';
 import { waitFor } from '../../core/wait.js';
 import {
+  DEFERRED_INIT_PHASE,
   KUBEADM_CONFIG_PATH,
   renderInitConfig,
   renderJoinConfig,
@@ -26,7 +27,7 @@ import {
   workers,
 } from '../../core/topology.js';
 import { needsCgroupV1Override, resolveKubernetesVersion } from '../versions.js';
-import { endBootstrap } from './keepalived-action.js';
+import { endBootstrap, waitForMaster0Vip } from './keepalived-action.js';
 
 export const ADMIN_KUBECONFIG = '/etc/kubernetes/admin.conf';
 
@@ -110,6 +111,7 @@ export const kubeadmInitAction: Action<LabContext> = {
     const runner = runnerOf(ctx, first);
     const bootstrapToken = newBootstrapToken();
     const certificateKey = newCertificateKey();
+    await waitForMaster0Vip(ctx);
     await onNode(first.name, async () => {
       await waitForPreload(ctx, runner);
       const config = renderInitConfig({
@@ -196,18 +198,50 @@ async function joinNode(ctx: LabContext, node: NodeSpec): Promise<void> {
   });
 }
 
-/** One control plane at a time: concurrent control-plane joins are known to break. */
-export const joinMastersAction: Action<LabContext> = {
-  name: 'join-masters',
+/**
+ * Control planes one at a time (concurrent control-plane joins are known to break); the
+ * workers meanwhile, together: they only create their own Node and CSR objects through the
+ * VIP. CoreDNS, left out of `kubeadm init`, is deployed once master-1 has joined, so its two
+ * replicas are scheduled over more than master-0 (a dead master-0 must not take DNS with it)
+ * and become ready while master-2 joins. Every join runs to its end before a failure is
+ * reported, so no kubeadm is left running behind the error.
+ */
+export const joinAction: Action<LabContext> = {
+  name: 'join',
   async run(ctx) {
-    for (const master of masters(ctx.topology).slice(1)) await joinNode(ctx, master);
+    const controlPlanes = (async () => {
+      for (const [i, master] of masters(ctx.topology).slice(1).entries()) {
+        await joinNode(ctx, master);
+        if (i === 0) await deployCoreDns(ctx);
+      }
+    })();
+    const results = await Promise.allSettled([
+      controlPlanes,
+      ...workers(ctx.topology).map((w) => joinNode(ctx, w)),
+    ]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   },
 };
 
-/** Workers only create their own Node and CSR objects, so they can join together. */
-export const joinWorkersAction: Action<LabContext> = {
-  name: 'join-workers',
-  async run(ctx) {
-    await Promise.all(workers(ctx.topology).map((w) => joinNode(ctx, w)));
-  },
-};
+/** kubeadm's own CoreDNS addon phase, from the init config kept on master-0. */
+async function deployCoreDns(ctx: LabContext): Promise<void> {
+  const first = masters(ctx.topology)[0];
+  if (!first) throw new Error('no master-0');
+  const runner = runnerOf(ctx, first);
+  await onNode(first.name, async () => {
+    const args = [
+      'init',
+      'phase',
+      ...DEFERRED_INIT_PHASE.split('/'),
+      '--config',
+      KUBEADM_CONFIG_PATH,
+    ];
+    const result = await runner.exec(['kubeadm', ...args], {
+      timeoutMs: 60_000,
+      signal: ctx.signal,
+    });
+    await kubeadmLog(ctx, first.name, 'addon-coredns', `${result.stdout}\n${result.stderr}`);
+    if (result.exitCode !== 0) throw new NodeCommandError(first.name, ['kubeadm', ...args], result);
+  });
+}

@@ -191,25 +191,37 @@ describe('renderKeepalivedConf', () => {
   });
 });
 
+const master0 = masters(topology)[0] as NodeSpec;
+const checkScript = (profile: KeepalivedProfile = 'default') =>
+  renderApiCheckScript(topology, master0, profile);
+
 describe('renderApiCheckScript', () => {
   it('fails on any non-2xx /readyz from the local API server within the time limit', () => {
-    const script = renderApiCheckScript();
-    const lines = script.trim().split('\n');
+    const lines = checkScript().trim().split('\n');
     expect(lines[0]).toBe('#!/bin/sh');
     const curl = lines.find((l) => /\bcurl\b/.test(l)) ?? '';
     expect(curl.split(/\s+/)).toEqual(
       expect.arrayContaining(['--fail', '--silent', '-k', 'https://127.0.0.1:6443/readyz']),
     );
     expect(/--max-time 2\b/.test(curl)).toBe(true);
-    expect(/--max-time 1\b/.test(renderApiCheckScript('fast'))).toBe(true);
+    expect(/--max-time 1\b/.test(checkScript('fast'))).toBe(true);
   });
 
-  it('passes while the bootstrap marker exists, before asking the API server', () => {
-    const lines = renderApiCheckScript().trim().split('\n');
+  it('pings exactly the two peer masters, never itself', () => {
+    const pinged = [...checkScript().matchAll(/ping .* (\d+\.\d+\.\d+\.\d+) /g)].map((m) => m[1]);
+    expect(pinged).toEqual(
+      masters(topology)
+        .slice(1)
+        .map((m) => m.ip),
+    );
+  });
+
+  it('passes while the bootstrap marker exists, before asking anything', () => {
+    const lines = checkScript().trim().split('\n');
     const marker = lines.findIndex((l) => l.includes(KEEPALIVED_BOOTSTRAP_MARKER));
-    const curl = lines.findIndex((l) => /\bcurl\b/.test(l));
+    const firstProbe = lines.findIndex((l) => /\b(curl|ping)\b/.test(l));
     expect(marker).toBeGreaterThan(0);
-    expect(marker).toBeLessThan(curl);
+    expect(marker).toBeLessThan(firstProbe);
     expect(lines[marker]).toMatch(/exit 0$/);
   });
 });

@@ -103,12 +103,11 @@ describe("up's action list against the fake provider", () => {
       'nodes',
       'systemd',
       'pki',
+      'keepalived',
       'pod-network',
       'etcd',
-      'keepalived',
       'kubeadm-init',
-      'join-masters',
-      'join-workers',
+      'join',
       'cluster-ready',
     ]);
     expect(provider.networks.get(networkName(LAB))?.subnet).toBe(FAKE_SUBNET);
@@ -129,12 +128,21 @@ describe("up's action list against the fake provider", () => {
     }
     const calls = provider.calls;
     const kubeadm = calls
-      .filter((c) => / kubeadm (init|join) /.test(c))
+      .filter((c) => / kubeadm (init --config|join) /.test(c))
       .map((c) => c.split(' ').slice(1, 4).join(' '));
     expect(kubeadm[0]).toBe('master-0 kubeadm init');
-    // Control-plane joins one at a time, master-1 then master-2, before any worker.
-    expect(kubeadm.slice(1, 3)).toEqual(['master-1 kubeadm join', 'master-2 kubeadm join']);
-    expect(kubeadm.slice(3).sort()).toEqual([
+    // init waits for master-0 to hold the VIP, its control-plane endpoint.
+    expect(calls.findIndex((c) => c.startsWith('exec master-0 ip -4 -o addr show'))).toBeLessThan(
+      calls.findIndex((c) => c.startsWith('exec master-0 kubeadm init')),
+    );
+    // Control planes one at a time, master-1 then master-2; the workers all join too.
+    const controlPlanes = kubeadm.filter((k) => k.startsWith('master-'));
+    expect(controlPlanes).toEqual([
+      'master-0 kubeadm init',
+      'master-1 kubeadm join',
+      'master-2 kubeadm join',
+    ]);
+    expect(kubeadm.filter((k) => k.startsWith('worker-')).sort()).toEqual([
       'worker-0 kubeadm join',
       'worker-1 kubeadm join',
       'worker-2 kubeadm join',
@@ -142,8 +150,18 @@ describe("up's action list against the fake provider", () => {
     const master2Starts = calls.findIndex((c) =>
       c.startsWith('exec master-2 test -e /run/ha-lab-preloaded'),
     );
+    const coreDns = calls.findIndex((c) =>
+      c.startsWith('exec master-0 kubeadm init phase addon coredns'),
+    );
     expect(master2Starts).toBeGreaterThan(
       calls.findIndex((c) => c.startsWith('exec master-1 kubeadm join')),
+    );
+    // CoreDNS is left out of init and deployed once master-1 has joined, before master-2.
+    expect(coreDns).toBeGreaterThan(
+      calls.findIndex((c) => c.startsWith('exec master-1 kubeadm join')),
+    );
+    expect(coreDns).toBeLessThan(
+      calls.findIndex((c) => c.startsWith('exec master-2 kubeadm join')),
     );
     // etcd and keepalived are started on the masters only.
     const started = (unit: string) =>
@@ -180,7 +198,7 @@ describe("up's action list against the fake provider", () => {
     ]);
   });
 
-  it('a failing control-plane join names its phase and node, and nothing after it runs', async () => {
+  it('a failing control-plane join names its phase and node; the other joins end first, nothing after them runs', async () => {
     const provider = new FakeProvider();
     const events: LabEvent[] = [];
     const ctx = await freshContext(provider, events);
@@ -190,13 +208,11 @@ describe("up's action list against the fake provider", () => {
         ? { exitCode: 1, stderr: 'error execution phase control-plane-join/etcd' }
         : healthy(node, command);
     const failure = runActions([...bootNodes, ...haActions()], ctx);
-    await expect(failure).rejects.toThrow(
-      /^join-masters on master-2 failed: .*control-plane-join\/etcd/,
-    );
-    expect(provider.calls.some((c) => /^exec worker-\d kubeadm/.test(c))).toBe(false);
-    expect(events.filter((e) => e.kind === 'phase-failed').map((e) => e.phase)).toEqual([
-      'join-masters',
-    ]);
+    await expect(failure).rejects.toThrow(/^join on master-2 failed: .*control-plane-join\/etcd/);
+    // The workers' joins were under way alongside and ran to their end before the failure.
+    expect(provider.calls.filter((c) => /^exec worker-\d kubeadm join/.test(c))).toHaveLength(3);
+    expect(provider.calls.some((c) => c.includes('get deployment coredns'))).toBe(false);
+    expect(events.filter((e) => e.kind === 'phase-failed').map((e) => e.phase)).toEqual(['join']);
   }, 60_000);
 
   it('a stopped node is started again, not recreated; a degraded systemd names its failed units', async () => {
