@@ -67,9 +67,9 @@ export const clusterReadyAction: Action<LabContext> = {
         },
         { what: 'CoreDNS to be ready', timeoutMs: 120_000, intervalMs: 500, signal: ctx.signal },
       );
-      // A kubelet's first lease can come seconds after its Node turned Ready (measured: about
-      // 10 s after registration; the lease controller backs off while TLS bootstrap runs), and `status`
-      // (like every verdict) judges nodes by their leases: hand over a lab it calls whole.
+      // A kubelet's first lease comes about 10 s after its Node registered (its lease
+      // controller backs off while TLS bootstrap runs), and `status`, like every verdict,
+      // judges nodes by their leases: hand over a lab it calls whole.
       await waitFor(
         async () => {
           const r = await runner.exec(
