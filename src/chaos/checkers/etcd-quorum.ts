@@ -122,13 +122,20 @@ export function checkEtcdQuorum(
 
 /**
  * A majority of the cluster names one leader in the newest term it reports, and that leader
- * answers: followers keep naming a dead leader until their election timeout fires.
+ * is alive: it answers, or the majority naming it still serves linearizable reads. Followers
+ * keep naming a dead leader until their election timeout fires, but their linearizable reads
+ * then fail (each needs the leader's confirmation). A leader that is being stopped closes its
+ * client port at once and drains its clients' watches for up to its request timeout (7 s)
+ * before it hands over, still leading raft all along (captured: stop-master0-leader-draining).
  */
 function agreedLeader(sample: EtcdSample, masters: string[]): boolean {
   const leader = leaderOf(sample);
-  if (!leader || !sample.members.some((m) => m.member === leader && m.healthy)) return false;
-  const followers = sample.members.filter((m) => m.healthy && m.leader === leader).length;
-  return followers >= majority(clusterSize(sample, masters));
+  if (!leader) return false;
+  const naming = sample.members.filter((m) => m.healthy && m.leader === leader);
+  const needed = majority(clusterSize(sample, masters));
+  if (naming.length < needed) return false;
+  if (sample.members.some((m) => m.member === leader && m.healthy)) return true;
+  return naming.filter((m) => m.linearizable === true).length >= needed;
 }
 
 /** The longest stretch of samples for which `holds` was false (to the end if it never returned). */
