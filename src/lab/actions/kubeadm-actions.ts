@@ -66,7 +66,10 @@ async function kubeadmLog(
   );
 }
 
-/** kubeadm with its output kept (redacted) for the log bundle. */
+/**
+ * kubeadm with its output kept (redacted) for the log bundle. A failure names the command by
+ * its words before the first flag ("kubeadm join", "kubeadm init phase addon coredns").
+ */
 async function kubeadm(
   ctx: LabContext,
   runner: NodeRunner,
@@ -76,12 +79,25 @@ async function kubeadm(
 ): Promise<string> {
   const result = await runner.exec(['kubeadm', ...args], { timeoutMs, signal: ctx.signal });
   await kubeadmLog(ctx, runner.node, what, `${result.stdout}\n${result.stderr}`);
-  if (result.exitCode !== 0)
-    throw new NodeCommandError(runner.node, ['kubeadm', args[0] ?? ''], result);
+  if (result.exitCode !== 0) {
+    const firstFlag = args.findIndex((a) => a.startsWith('-'));
+    const words = firstFlag === -1 ? args : args.slice(0, firstFlag);
+    throw new NodeCommandError(runner.node, ['kubeadm', ...words], result);
+  }
+  return result.stdout;
+}
+
+/** `kubeadm init` or `join`, which configure this node's kubelet. */
+async function kubeadmConfiguringKubelet(
+  ctx: LabContext,
+  runner: NodeRunner,
+  what: string,
+  args: string[],
+): Promise<void> {
+  await kubeadm(ctx, runner, what, args, 300_000);
   // kubelet is not enabled in the image (it would crash-loop on idle nodes until kubeadm
   // configures it); once configured it must come back with the node after a restart.
   await run(runner, ['systemctl', 'enable', '--quiet', 'kubelet']);
-  return result.stdout;
 }
 
 async function waitForPreload(ctx: LabContext, runner: NodeRunner): Promise<void> {
@@ -124,13 +140,12 @@ export const kubeadmInitAction: Action<LabContext> = {
         ignorePreflightErrors: ignoredPreflight(ctx),
       });
       await writeNodeFile(runner, KUBEADM_CONFIG_PATH, config, 0o600);
-      await kubeadm(
-        ctx,
-        runner,
+      await kubeadmConfiguringKubelet(ctx, runner, 'init', [
         'init',
-        ['init', '--config', KUBEADM_CONFIG_PATH, '--upload-certs'],
-        300_000,
-      );
+        '--config',
+        KUBEADM_CONFIG_PATH,
+        '--upload-certs',
+      ]);
       const caPem = await run(runner, ['cat', '/etc/kubernetes/pki/ca.crt']);
       await ctx.saveState({ bootstrapToken, certificateKey, caCertHash: caCertHash(caPem) });
       await saveKubeconfig(ctx, runner);
@@ -194,7 +209,7 @@ async function joinNode(ctx: LabContext, node: NodeSpec): Promise<void> {
       ignorePreflightErrors: ignoredPreflight(ctx),
     });
     await writeNodeFile(runner, KUBEADM_CONFIG_PATH, config, 0o600);
-    await kubeadm(ctx, runner, 'join', ['join', '--config', KUBEADM_CONFIG_PATH], 300_000);
+    await kubeadmConfiguringKubelet(ctx, runner, 'join', ['join', '--config', KUBEADM_CONFIG_PATH]);
   });
 }
 
@@ -229,19 +244,14 @@ async function deployCoreDns(ctx: LabContext): Promise<void> {
   const first = masters(ctx.topology)[0];
   if (!first) throw new Error('no master-0');
   const runner = runnerOf(ctx, first);
-  await onNode(first.name, async () => {
-    const args = [
-      'init',
-      'phase',
-      ...DEFERRED_INIT_PHASE.split('/'),
-      '--config',
-      KUBEADM_CONFIG_PATH,
-    ];
-    const result = await runner.exec(['kubeadm', ...args], {
-      timeoutMs: 60_000,
-      signal: ctx.signal,
-    });
-    await kubeadmLog(ctx, first.name, 'addon-coredns', `${result.stdout}\n${result.stderr}`);
-    if (result.exitCode !== 0) throw new NodeCommandError(first.name, ['kubeadm', ...args], result);
-  });
+  const phase = DEFERRED_INIT_PHASE.split('/');
+  await onNode(first.name, () =>
+    kubeadm(
+      ctx,
+      runner,
+      'addon-coredns',
+      ['init', 'phase', ...phase, '--config', KUBEADM_CONFIG_PATH],
+      60_000,
+    ),
+  );
 }
