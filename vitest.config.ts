@@ -80,6 +80,16 @@ export default defineConfig({
         },
       },
       {
+        // Every offered Kubernetes minor brought up for real, one lab at a time (`npm run test:versions`).
+        test: {
+          name: 'versions',
+          include: ['test/versions/**/*.test.ts'],
+          testTimeout: 2_400_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
         test: {
           name: 'snapshot',
           include: ['test/snapshot/**/*.test.ts'],

@@ -9,6 +9,12 @@ import (
 )
 
 func main() {
+	// Like upstream's pause.c: `-v` prints a version and exits 0. kubeadm's upgrade health
+	// check runs exactly that as a Job and waits for it to complete.
+	if len(os.Args) > 1 && os.Args[1] == "-v" {
+		os.Stdout.WriteString("pause.c (ha-lab, built from go/pause)\n")
+		os.Exit(0)
+	}
 	if os.Getpid() != 1 {
 		os.Stderr.WriteString("Warning: pause should be the first process\n")
 	}

@@ -1,16 +1,21 @@
-// probe-app: the workload ha-lab's end-to-end test deploys from a locally built image. At
-// start it resolves kubernetes.default and calls the API server's /readyz through the
-// Service ClusterIP, prints one line per check, then serves HTTP so the Deployment stays up.
+// probe-app: the workload ha-lab deploys from a locally built image (the e2e test, and
+// scenarios that must keep a workload answering). At start it resolves kubernetes.default
+// and calls the API server's /readyz through the Service ClusterIP, printing one line per
+// check; it serves HTTP on :8080, where / answers "ok <hostname>" so a probe's record says
+// which pod answered.
 package main
 
 import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 )
 
@@ -41,10 +46,37 @@ func check() {
 }
 
 func main() {
-	http.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	go func() { _ = http.ListenAndServe(":8080", nil) }()
+	hostname, _ := os.Hostname()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintf(w, "ok %s\n", hostname) })
+	server := &http.Server{Addr: ":8080", Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := server.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fmt.Printf("serve: FAIL %v\n", err)
+			os.Exit(1)
+		}
+	}()
+
+	// PID 1 in a container gets no default SIGTERM handling: without this the pod would sit
+	// out its whole grace period and then be killed mid-request.
+	stop, cancel := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer cancel()
+	ticker := time.NewTicker(5 * time.Second)
+	defer ticker.Stop()
+	check()
 	for {
-		check()
-		time.Sleep(5 * time.Second)
+		select {
+		case <-ticker.C:
+			check()
+		case <-stop.Done():
+			// Requests already accepted finish; new connections are refused from here on.
+			ctx, done := context.WithTimeout(context.Background(), 5*time.Second)
+			err := server.Shutdown(ctx)
+			done()
+			if err != nil {
+				fmt.Printf("shutdown: %v\n", err)
+			}
+			return
+		}
 	}
 }

@@ -88,7 +88,24 @@ export type Sample =
   | WriteSample
   | ReadSample
   | EvidenceSample
-  | TlsSample;
+  | TlsSample
+  | VersionSample
+  | WorkloadSample;
+
+/**
+ * One plain HTTP GET of the scenario's workload through one worker's NodePort, on a fresh
+ * connection: does a client that only knows this worker still get an answer?
+ */
+export interface WorkloadSample {
+  type: 'workload';
+  at: number;
+  /** The worker the request went through. */
+  worker: string;
+  ok: boolean;
+  latencyMs: number;
+  /** "HTTP 200 <pod that answered>", another status, or an error code such as ECONNREFUSED. */
+  detail: string;
+}
 
 export interface FaultRecord {
   type: 'fault';
@@ -135,6 +152,21 @@ export interface OpRecord {
   message?: string;
   /** Machine-readable results a checker needs (the snapshot's revision ...). */
   values?: Record<string, number | string>;
+}
+
+/**
+ * One component's version as its running process reports it (see lab/upgrade/live-versions):
+ * read after an upgrade, so "every node at the new version" rests on live processes.
+ */
+export interface VersionSample {
+  type: 'version';
+  at: number;
+  node: string;
+  component: string;
+  version: string | null;
+  /** When that process or container started (ms). */
+  startedAt: number | null;
+  error?: string;
 }
 
 /** A certificate as served in a live TLS handshake with one endpoint. */

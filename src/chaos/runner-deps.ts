@@ -1,5 +1,6 @@
 import { masters } from '../core/topology.js';
 import type { OpenLab } from '../lab/open-lab.js';
+import { deployWorkload, removeWorkload } from '../lab/workload.js';
 import { expectedVipHolderAfterRestore } from '../provision/keepalived.js';
 import type { HistoryEntry } from './history.js';
 import { runOperation } from './ops/run-op.js';
@@ -23,6 +24,8 @@ export interface RunnerDeps {
   hashKvAll: typeof hashKvAll;
   cleanupRun: typeof cleanupRun;
   runOperation: typeof runOperation;
+  deployWorkload: typeof deployWorkload;
+  removeWorkload: typeof removeWorkload;
 }
 
 export const LIVE_RUNNER_DEPS: RunnerDeps = {
@@ -34,6 +37,8 @@ export const LIVE_RUNNER_DEPS: RunnerDeps = {
   hashKvAll,
   cleanupRun,
   runOperation,
+  deployWorkload,
+  removeWorkload,
 };
 
 export function latest<T extends HistoryEntry['type']>(

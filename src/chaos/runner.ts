@@ -10,6 +10,7 @@ import { type Undo, injectFault } from './faults/inject.js';
 import { resolveTarget } from './faults/resolve-target.js';
 import type { History, HistoryEntry, VipSample } from './history.js';
 import { NotWholeError } from './prepare.js';
+import { deployRunWorkload, removeRunWorkload } from './run-workload.js';
 import { LIVE_RUNNER_DEPS, type RunnerDeps, expectedHolder, latest } from './runner-deps.js';
 import { verdict } from './checkers/verdict.js';
 import type { EvidenceProbe } from './probes/evidence-probe.js';
@@ -112,6 +113,10 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       message: `could not reach the starting state: ${prepareError}`,
     });
   }
+  const workload = prepareError
+    ? { attempted: false }
+    : await deployRunWorkload(lab, scenario, deps, record, log, stepSignal);
+  prepareError ??= workload.error;
   const cpuAtStart = process.cpuUsage();
   const probesStartedAt = Date.now();
   const probes = deps.startProbes(
@@ -121,6 +126,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       writeIntervalMs: scenario.probes.writeIntervalMs,
       vipRequestIntervalMs: VIP_REQUEST_INTERVAL_MS,
       runId,
+      ...(workload.deployed ? { workload: workload.deployed } : {}),
       maxDurationMs: MAX_RUN_MS,
       maxEntries: MAX_ENTRIES,
     },
@@ -254,6 +260,8 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   if (!engine.lost) await deps.cleanupRun(lab, runId);
   await compactJournal(lab.stateDir).catch(() => undefined);
   history.endedAt = Date.now();
+  // After the end: the teardown's grace periods are no part of the measured run.
+  if (!engine.lost) await removeRunWorkload(lab, workload, deps, record);
   const verdicts = !finished
     ? []
     : runChecks(history, expectationsFor(scenario, lab.state.timing), {

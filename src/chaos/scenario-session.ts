@@ -3,6 +3,7 @@ import { saveFailureBundle } from '../lab/failure-bundle.js';
 import type { OpenLab } from '../lab/open-lab.js';
 import type { HistoryEntry } from './history.js';
 import { type Report, buildReport, writeAggregate, writeReport } from './report/index.js';
+import { checkOperationFits } from './ops/run-op.js';
 import { runScenario } from './runner.js';
 import type { Scenario } from './scenario/index.js';
 
@@ -39,6 +40,9 @@ export async function runScenarioSession(options: SessionOptions): Promise<Sessi
   const reports: Report[] = [];
   const paths: string[] = [];
   let error: string | undefined;
+  // An operation the lab cannot take (an upgrade to a version kubeadm refuses) is bad input:
+  // refused before anything is touched, not a failed run.
+  await checkOperationFits(options.lab, options.scenario);
   for (let i = 0; i < options.repeat; i++) {
     const dir =
       options.repeat === 1

@@ -6,6 +6,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerDown } from './commands/down.js';
 import { registerExec } from './commands/exec.js';
 import { registerHeal } from './commands/heal.js';
+import { registerUpgrade } from './commands/upgrade.js';
 import { registerReport } from './commands/report.js';
 import { registerScenario } from './commands/scenario.js';
 import { registerKubeconfig } from './commands/kubeconfig.js';
@@ -40,6 +41,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerScenario(program, ctx);
   registerReport(program, ctx);
   registerHeal(program, ctx);
+  registerUpgrade(program, ctx);
   registerCerts(program, ctx);
   registerLoadImage(program, ctx);
   registerSnapshot(program, ctx);

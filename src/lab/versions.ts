@@ -86,3 +86,17 @@ export const CONTROL_PLANE_COMMANDS = [
   'kube-controller-manager',
   'kube-scheduler',
 ] as const;
+
+/**
+ * kubeadm upgrades one minor at a time (or to a later patch of the same minor) and never
+ * down: the same rule its `upgrade plan` applies. Returns why not, or undefined when allowed.
+ */
+export function upgradeRefusal(from: KubernetesVersion, to: KubernetesVersion): string | undefined {
+  const same = from.minor === to.minor;
+  if (same && to.patch === from.patch) return `the lab already runs ${from.version}`;
+  if (to.minor < from.minor || (same && to.patch < from.patch))
+    return `${to.version} is older than the lab's ${from.version}: kubeadm does not downgrade`;
+  if (to.minor > from.minor + 1)
+    return `kubeadm upgrades one minor at a time: go to 1.${from.minor + 1} first (the lab runs ${from.version})`;
+  return undefined;
+}

@@ -13,6 +13,8 @@ export const KUBELET_API_VERSION = 'kubelet.config.k8s.io/v1beta1';
 export const KUBE_PROXY_API_VERSION = 'kubeproxy.config.k8s.io/v1alpha1';
 export const CRI_SOCKET = 'unix:///run/containerd/containerd.sock';
 export const IMAGE_REPOSITORY = 'registry.k8s.io';
+/** Where kubeadm writes the cluster-admin kubeconfig on a control-plane node. */
+export const ADMIN_KUBECONFIG = '/etc/kubernetes/admin.conf';
 export const DNS_DOMAIN = 'cluster.local';
 export const KUBEADM_CONFIG_PATH = '/etc/kubernetes/ha-lab/kubeadm.yaml';
 /** The resolv.conf kubelet hands to pods with dnsPolicy Default, CoreDNS among them. */

@@ -143,6 +143,8 @@ export function reduceDashboard(state: DashboardState, event: DashboardEvent): D
       return push(advance(state, event.at, {}), event.at, 'note', 'info', opLine(event));
     case 'evidence':
     case 'tls':
+    case 'version':
+    case 'workload':
     case 'read':
       return advance(state, event.at, {});
   }

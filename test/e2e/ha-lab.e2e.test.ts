@@ -4,10 +4,13 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cacheRoot } from '../../src/core/paths.js';
+import { ensureProbeAppImage } from '../../src/lab/artifacts/probe-app-image.js';
 import { statusSchema, type LabStatus } from '../../src/lab/status-schema.js';
+import { DockerProvider } from '../../src/runtime/docker-provider.js';
 import { createEtcdPki } from '../../src/provision/pki.js';
 import { buildTopology } from '../../src/core/topology.js';
-import { ROOT, haLab, testLabName } from '../support/cli.js';
+import { haLab, testLabName } from '../support/cli.js';
 import { foreignRunningContainers, startEngine, stopEngine } from '../support/engine.js';
 import { startScenario } from '../support/scenario-run.js';
 import { leftovers } from '../support/leftovers.js';
@@ -196,23 +199,16 @@ describe('a full HA lab brought up by `ha-lab up`', () => {
   });
 
   it('runs a Deployment of a locally built image on the workers, with cluster DNS and the API Service', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'probe-app-'));
-    await execa('go', ['build', '-trimpath', '-o', join(dir, 'probe-app'), '.'], {
-      cwd: join(ROOT, 'go', 'probe-app'),
-      env: { CGO_ENABLED: '0' },
+    // The lab image scenarios deploy (go/probe-app, cached by content like every artifact).
+    const image = await ensureProbeAppImage({
+      cacheRoot: cacheRoot(),
+      logDir: join(cacheRoot(), 'logs'),
+      events: () => undefined,
+      images: new DockerProvider().images,
     });
-    await execa('bash', [
-      '-c',
-      `printf 'FROM scratch\\nCOPY probe-app /probe-app\\nENTRYPOINT ["/probe-app"]\\n' > ${dir}/Dockerfile`,
-    ]);
-    await execa(
-      'docker',
-      ['build', '-q', '-t', 'ha-lab/probe-app:e2e', '--label', 'io.ha-lab.managed=true', dir],
-      { env: { DOCKER_BUILDKIT: '0' } },
-    );
     const load = await haLab([
       'load-image',
-      'ha-lab/probe-app:e2e',
+      image,
       '--name',
       lab,
       '--nodes',
@@ -229,7 +225,7 @@ spec:
     metadata: { labels: { app: probe-app } }
     spec:
       containers:
-        - { name: app, image: ha-lab/probe-app:e2e, imagePullPolicy: Never }
+        - { name: app, image: "${image}", imagePullPolicy: Never }
 `;
     const apply = await execa(
       await kubectlPath(),

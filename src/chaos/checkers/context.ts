@@ -32,7 +32,7 @@ export function buildCheckContext(history: History, options: ContextOptions = {}
     };
     if (record.phase === 'applied') {
       window.appliedAt = Math.min(window.appliedAt, record.at);
-      for (const target of resolveTargets(history, record, masters)) {
+      for (const target of resolveTargets(history, record, masters, nodes)) {
         if (!window.targets.includes(target)) window.targets.push(target);
       }
     } else if (record.phase === 'undone') {
@@ -49,13 +49,19 @@ export function buildCheckContext(history: History, options: ContextOptions = {}
   return { masters, nodes, faults };
 }
 
-function resolveTargets(history: History, record: FaultRecord, masters: string[]): string[] {
+function resolveTargets(
+  history: History,
+  record: FaultRecord,
+  masters: string[],
+  nodes: readonly string[],
+): string[] {
   return record.target
     .split(',')
     .map((t) => t.trim())
     .filter((t) => t.length > 0)
     .flatMap((target) => {
       if (target === 'all-masters') return masters;
+      if (target === 'all-nodes') return nodes;
       if (target === 'vip-holder') {
         const holder = soleHolderBefore(byTime(samplesOf(history, 'vip')), record.at);
         return holder ? [holder] : [];

@@ -9,3 +9,4 @@ export { checkSplitBrain } from './split-brain.js';
 export type { Checker, CheckContext, FaultWindow, Figures, Verdict } from './verdict.js';
 export { checkVipFailover } from './vip-failover.js';
 export { checkVipHome } from './vip-home.js';
+export { checkWorkloadAvailable } from './workload-available.js';

@@ -11,9 +11,11 @@ import { checkLeaderElection } from './leader-election.js';
 import { checkNoLostWrites } from './no-lost-writes.js';
 import { checkRejoin } from './rejoin.js';
 import { checkSplitBrain } from './split-brain.js';
+import { checkUpgraded } from './upgraded.js';
 import type { CheckContext, Verdict } from './verdict.js';
 import { checkVipFailover } from './vip-failover.js';
 import { checkVipHome } from './vip-home.js';
+import { checkWorkloadAvailable } from './workload-available.js';
 
 type Run = (history: History, expect: Expectations, context: CheckContext) => Verdict | undefined;
 
@@ -23,6 +25,8 @@ const RUNS: Record<CheckName, Run> = {
   splitBrain: (h, e, c) => checkSplitBrain(h, e.splitBrain, c),
   apiUnavailable: (h, e, c) =>
     e.apiUnavailable ? checkApiUnavailable(h, e.apiUnavailable, c) : undefined,
+  workloadAvailable: (h, e, c) =>
+    e.workloadAvailable ? checkWorkloadAvailable(h, e.workloadAvailable, c) : undefined,
   etcdQuorum: (h, e, c) =>
     e.etcdQuorum ? checkEtcdQuorum(h, e.etcdQuorum, c, e.leaderElection?.withinMs) : undefined,
   leaderElection: (h, e, c) =>
@@ -34,6 +38,7 @@ const RUNS: Record<CheckName, Run> = {
   noCertErrors: (h, e, c) => (e.noCertErrors ? checkNoCertErrors(h, true, c) : undefined),
   certsRenewed: (h, e, c) => (e.certsRenewed ? checkCertsRenewed(h, true, c) : undefined),
   snapshotRestore: (h, e, c) => (e.snapshotRestore ? checkSnapshotRestore(h, true, c) : undefined),
+  upgraded: (h, e, c) => (e.upgraded ? checkUpgraded(h, true, c) : undefined),
 };
 
 /** One verdict per expectation the scenario states, in CHECK_NAMES order. */

@@ -30,9 +30,11 @@ export async function currentEtcdLeader(lab: OpenLab): Promise<string | undefine
   return undefined;
 }
 
-/** Turns a scenario target (a node, etcd-leader, vip-holder, all-masters) into node names. */
+/** Turns a scenario target (a node, etcd-leader, vip-holder, all-masters, all-nodes) into node names. */
 export async function resolveTarget(lab: OpenLab, target: string): Promise<string[]> {
   switch (target) {
+    case 'all-nodes':
+      return lab.topology.nodes.map((n) => n.name);
     case 'all-masters':
       return masters(lab.topology).map((m) => m.name);
     case 'vip-holder': {

@@ -9,6 +9,8 @@ export interface OpContext {
   id: string;
   op: string;
   targets: string[];
+  /** The version an upgrade goes to (only the upgrade operation takes one). */
+  to?: string | undefined;
   runId: string;
   /** Ends the operation early: only the engine going away or its own time limit. */
   signal: AbortSignal;

@@ -1,21 +1,27 @@
 import { withTimeout } from '../../core/wait.js';
+import { readLabState } from '../../lab/lab-state.js';
 import type { OpenLab } from '../../lab/open-lab.js';
+import { checkUpgrade } from '../../lab/upgrade/upgrade-lab.js';
 import { resolveTarget } from '../faults/resolve-target.js';
 import type { HistoryEntry, OpRecord } from '../history.js';
-import type { OpKind, OpStep } from '../scenario/model.js';
+import type { OpKind, OpStep, Scenario } from '../scenario/model.js';
 import { etcdMemberReplace } from './etcd-member-replace.js';
 import { etcdSnapshotRestore } from './etcd-snapshot-restore.js';
 import { firstLine, newOpContext, type Operation } from './op-context.js';
 import { renewCerts } from './renew-certs.js';
+import { upgrade } from './upgrade.js';
 
 export const OPERATIONS: Record<OpKind, Operation> = {
   'etcd-member-replace': etcdMemberReplace,
   'renew-certs': renewCerts,
   'etcd-snapshot-restore': etcdSnapshotRestore,
+  upgrade,
 };
 
 /** Generous for a slow laptop, bounded so a stuck step cannot park a run. */
 export const OP_TIME_LIMIT_MS = 10 * 60_000;
+/** An upgrade touches six nodes one at a time, and may build its target's binaries first. */
+const UPGRADE_TIME_LIMIT_MS = 30 * 60_000;
 
 export interface OpRunOptions {
   runId: string;
@@ -51,7 +57,8 @@ export async function runOperation(
     ...(message ? { message } : {}),
   });
   try {
-    await withTimeout(`operation ${step.op}`, OP_TIME_LIMIT_MS, (timeout) =>
+    const limit = step.op === 'upgrade' ? UPGRADE_TIME_LIMIT_MS : OP_TIME_LIMIT_MS;
+    await withTimeout(`operation ${step.op}`, limit, (timeout) =>
       operation.run(
         newOpContext(
           {
@@ -59,6 +66,7 @@ export async function runOperation(
             id: step.id,
             op: step.op,
             targets,
+            to: step.to,
             runId: options.runId,
             signal: AbortSignal.any([options.signal, timeout]),
             record: options.record,
@@ -72,5 +80,14 @@ export async function runOperation(
   } catch (error) {
     options.record(end('failed', firstLine(error)));
     throw error;
+  }
+}
+
+/** Throws a UsageError (exit 2) when a step's operation cannot run on this lab as it is now. */
+export async function checkOperationFits(lab: OpenLab, scenario: Scenario): Promise<void> {
+  for (const step of scenario.steps) {
+    if (step.kind !== 'op' || step.op !== 'upgrade') continue;
+    const state = (await readLabState(lab.lab)) ?? lab.state;
+    checkUpgrade({ state }, step.to ?? '');
   }
 }

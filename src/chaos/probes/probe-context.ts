@@ -17,6 +17,8 @@ export interface ProbeOptions {
   vipRequestIntervalMs?: number;
   /** Unique per run: names the objects the writer creates. */
   runId: string;
+  /** A deployed workload (src/lab/workload.ts) to probe through every worker's NodePort. */
+  workload?: { nodePort: number; workers: { name: string; url: string }[] };
   /** Hard bounds so a forgotten probe can never run away. */
   maxDurationMs: number;
   maxEntries: number;

@@ -6,6 +6,7 @@ import { etcdProbe } from './etcd-probe.js';
 import { nodesProbe } from './nodes-probe.js';
 import type { ProbeContext, ProbeOptions } from './probe-context.js';
 import { vipProbe } from './vip-probe.js';
+import { workloadProbe } from './workload-probe.js';
 import { readerProbe, writerProbe } from './writer-probe.js';
 
 export interface RunningProbes {
@@ -59,6 +60,8 @@ export function startProbes(
     ...etcdProbe(ctx),
     nodesProbe(ctx),
     ...(include.writer ? [...writerProbe(ctx), readerProbe(ctx)] : []),
+    // Only when the scenario deployed one: no workload, no loops.
+    ...workloadProbe(ctx),
   ];
   return {
     async stop() {

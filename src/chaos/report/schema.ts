@@ -50,6 +50,15 @@ const nodesSample = z.object({
   leases: z.record(z.string(), at.nullable()).optional(),
 });
 
+const workloadSample = z.object({
+  type: z.literal('workload'),
+  at,
+  worker: z.string(),
+  ok: z.boolean(),
+  latencyMs: z.number(),
+  detail: z.string(),
+});
+
 const writeSample = z.object({
   type: z.literal('write'),
   at,
@@ -103,6 +112,17 @@ const tlsSample = z.object({
   port: z.number(),
   notAfter: at.nullable(),
   serial: z.string().nullable(),
+  error: z.string().optional(),
+});
+
+/** A component's version as its running process reported it, after an upgrade. */
+const versionSample = z.object({
+  type: z.literal('version'),
+  at,
+  node: z.string(),
+  component: z.string(),
+  version: z.string().nullable(),
+  startedAt: at.nullable(),
   error: z.string().optional(),
 });
 
@@ -161,6 +181,8 @@ export const historySchema = z.object({
       faultRecord,
       opRecord,
       tlsSample,
+      versionSample,
+      workloadSample,
       noteRecord,
     ]),
   ),

@@ -126,6 +126,16 @@ export function apiPoints(history: History, target: string): AvailabilityPoint[]
   return samplesOf(history, 'api').filter((s) => s.target === target);
 }
 
+/** Requests to the scenario's workload through one worker's NodePort. */
+export function workloadPoints(history: History, worker: string): AvailabilityPoint[] {
+  return samplesOf(history, 'workload').filter((s) => s.worker === worker);
+}
+
+/** The workers the workload was probed through, in name order. */
+export function workloadPaths(history: History): string[] {
+  return [...new Set(samplesOf(history, 'workload').map((s) => s.worker))].sort();
+}
+
 export interface WriteBucket {
   start: number;
   ok: number;

@@ -54,6 +54,17 @@ export function renderTimeline(history: History, masters: string[] = MASTER_NAME
     'API via VIP',
     api.map((s) => okCell(s.map((x) => (x.ok ? 'ok' : 'failed')))),
   );
+  // Only a scenario with a workload has this lane: other timelines keep their shape.
+  const workload = samplesOf(history, 'workload');
+  const workloadLane =
+    workload.length === 0
+      ? []
+      : [
+          lane(
+            'workload, all paths',
+            inBuckets(workload).map((s) => okCell(s.map((x) => (x.ok ? 'ok' : 'failed')))),
+          ),
+        ];
   const writes = inBuckets(samplesOf(history, 'write'));
   const writeLane = lane(
     'writes',
@@ -88,7 +99,16 @@ export function renderTimeline(history: History, masters: string[] = MASTER_NAME
     );
     return lane(`${f.id} ${f.fault} ${f.targets.join(',')}`, cells);
   });
-  return [...axis(bucketMs), ...vipLanes, apiLane, writeLane, etcdLane, nodeLane, ...faultLanes];
+  return [
+    ...axis(bucketMs),
+    ...vipLanes,
+    apiLane,
+    ...workloadLane,
+    writeLane,
+    etcdLane,
+    nodeLane,
+    ...faultLanes,
+  ];
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   SPECIAL_TARGETS,
   TARGETS,
 } from './names.js';
+import { requireWorkloadForCheck, workloadInputs } from './workload-input.js';
 
 /**
  * The scenario file as written (YAML, camelCase keys). Every message here ends up after
@@ -61,6 +62,7 @@ function boundedMs(min: number, max: number) {
 }
 
 const limitMs = boundedMs(1, MAX_DURATION_MS);
+const workload = workloadInputs(strict);
 
 const faultId = z
   .string()
@@ -101,12 +103,32 @@ const opStep = strict({
   op: oneOf('operation', OP_KINDS),
   target: oneOf('target', TARGETS).optional(),
   id: faultId.optional(),
+  to: z
+    .string({ error: 'expected a Kubernetes version such as "1.36" (quoted)' })
+    .regex(/^v?1\.\d+(\.\d+)?$/, { error: 'expected a Kubernetes version such as "1.36"' })
+    .optional(),
 }).superRefine((step, ctx) => {
+  if (step.op === 'upgrade' && step.to === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: 'upgrade needs the version to go to (to: "1.36")',
+    });
+  }
+  if (step.op !== 'upgrade' && step.to !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `only upgrade takes a version, not ${step.op}`,
+    });
+  }
   if (step.target !== undefined && !opAcceptsTarget(step.op, step.target)) {
     const want =
       step.op === 'etcd-member-replace'
         ? `one master (${MASTER_NAMES.join(', ')})`
-        : '"all-masters" (it goes through every master in turn)';
+        : step.op === 'upgrade'
+          ? '"all-nodes" (it goes through every node in kubeadm\'s order)'
+          : '"all-masters" (it goes through every master in turn)';
     ctx.addIssue({
       code: 'custom',
       path: ['target'],
@@ -161,6 +183,7 @@ const expectationFields = {
   vipFailover: within(DEFAULTS.vipFailoverMs).optional(),
   splitBrain: splitBrain.optional(),
   apiUnavailable: strict({ maxMs: limitMs.default(DEFAULTS.apiUnavailableMs) }).optional(),
+  workloadAvailable: workload.workloadAvailable.optional(),
   etcdQuorum: oneOf('etcdQuorum value', ['kept', 'lost']).optional(),
   noLostWrites: z.boolean().optional(),
   rejoin: within(DEFAULTS.rejoinMs).optional(),
@@ -169,6 +192,7 @@ const expectationFields = {
   etcdInSync: within(DEFAULTS.etcdInSyncMs).optional(),
   noCertErrors: z.boolean().optional(),
   certsRenewed: z.boolean().optional(),
+  upgraded: z.boolean().optional(),
   snapshotRestore: z.boolean().optional(),
 };
 
@@ -204,6 +228,7 @@ export const scenarioInputSchema = strict({
     .array(stepInput, { error: 'expected a list of steps' })
     .min(1, { error: 'a scenario needs at least one step' })
     .max(MAX_STEPS, { error: `at most ${MAX_STEPS} steps` }),
+  workload: workload.workload.optional(),
   expect: expectationsInputSchema.prefault({}),
   profiles: profilesInput.optional(),
 })
@@ -241,6 +266,7 @@ export const scenarioInputSchema = strict({
       }
     });
   })
+  .superRefine(requireWorkloadForCheck)
   .transform((input): Scenario => ({
     name: input.name,
     description: input.description,
@@ -249,6 +275,7 @@ export const scenarioInputSchema = strict({
       writeIntervalMs: DEFAULTS.writeIntervalMs,
     },
     steps: input.steps.map(toStep),
+    ...(input.workload ? { workload: input.workload } : {}),
     expect: input.expect,
     ...(input.profiles ? { profiles: dropUndefined(input.profiles) } : {}),
   }));
@@ -280,6 +307,7 @@ function toStep(step: StepInput, index: number): Step {
       id: step.id ?? defaultOpId(index),
       op: step.op,
       target: step.target ?? OP_DEFAULT_TARGET[step.op],
+      ...(step.to === undefined ? {} : { to: step.to }),
     };
   }
   return {

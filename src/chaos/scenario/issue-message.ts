@@ -16,6 +16,9 @@ export function explainIssue(issue: z.core.$ZodIssue, input: unknown): Problem {
   const mixed = mixedStep(input, path);
   if (mixed) return mixed;
   const value = valueAt(input, path);
+  // Only a step is a union of shapes told apart by their key; any other union says itself.
+  const isStep = path.length === 2 && path[0] === 'steps';
+  if (issue.code === 'invalid_union' && !isStep) return { path, message: issue.message };
   if (issue.code === 'invalid_union') {
     const kinds = isRecord(value) ? STEP_KINDS.filter((k) => k in value) : [];
     const branch = kinds.length === 1 ? issue.errors[STEP_KINDS.indexOf(kinds[0]!)] : undefined;

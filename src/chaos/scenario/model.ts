@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { WORKLOAD_MIN_REPLICAS } from '../../provision/workload.js';
 import { FAULT_KINDS, OP_KINDS, SERVICES, TARGETS } from './names.js';
 
 /**
@@ -23,6 +24,8 @@ export const opStepModel = z.object({
   id: z.string(),
   op: z.enum(OP_KINDS),
   target: z.enum(TARGETS),
+  /** The Kubernetes version an upgrade goes to ("1.36" or "v1.36.3"). */
+  to: z.string().optional(),
 });
 
 export const stepModel = z.discriminatedUnion('kind', [
@@ -49,6 +52,8 @@ export const expectationsModel = z.object({
     z.object({ expected: z.literal(true) }),
   ]),
   apiUnavailable: z.object({ maxMs: ms }).optional(),
+  /** How long no worker's NodePort may answer the scenario's workload; 0 = never. */
+  workloadAvailable: z.object({ maxMs: z.number().int().nonnegative() }).optional(),
   etcdQuorum: z.enum(['kept', 'lost']).optional(),
   noLostWrites: z.boolean().optional(),
   rejoin: z.object({ withinMs: ms }).optional(),
@@ -62,6 +67,8 @@ export const expectationsModel = z.object({
   certsRenewed: z.boolean().optional(),
   /** Writes up to the snapshot's revision kept; exactly the later acknowledged ones lost. */
   snapshotRestore: z.boolean().optional(),
+  /** After an upgrade: every component on every node runs the target, in a process started since. */
+  upgraded: z.boolean().optional(),
 });
 
 export const TIMING_PROFILES = ['default', 'fast'] as const;
@@ -72,6 +79,8 @@ export const scenarioModel = z.object({
   description: z.string(),
   probes: z.object({ intervalMs: ms, writeIntervalMs: ms }),
   steps: z.array(stepModel),
+  /** A Deployment deployed before the probes start and removed after the run (src/lab/workload.ts). */
+  workload: z.object({ replicas: z.number().int().min(WORKLOAD_MIN_REPLICAS) }).optional(),
   expect: expectationsModel,
   /** Per timing profile, expectations that replace those in `expect` on such a lab. */
   profiles: z
@@ -102,12 +111,14 @@ export const CHECK_NAMES = [
   'vipFailover',
   'splitBrain',
   'apiUnavailable',
+  'workloadAvailable',
   'etcdQuorum',
   'leaderElection',
   'noLostWrites',
   'snapshotRestore',
   'etcdInSync',
   'certsRenewed',
+  'upgraded',
   'noCertErrors',
   'rejoin',
   'vipHome',

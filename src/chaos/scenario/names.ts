@@ -18,7 +18,7 @@ export const SERVICES = ['etcd', 'keepalived', 'kube-apiserver', 'kubelet', 'con
 export type Service = (typeof SERVICES)[number];
 
 /** Targets resolved when the fault is applied, not when the file is read. */
-export const SPECIAL_TARGETS = ['etcd-leader', 'vip-holder', 'all-masters'] as const;
+export const SPECIAL_TARGETS = ['etcd-leader', 'vip-holder', 'all-masters', 'all-nodes'] as const;
 
 export const NODE_TARGETS = nodeNames();
 export const MASTER_NAMES = NODE_TARGETS.slice(0, MASTER_COUNT);
@@ -37,6 +37,7 @@ export function needsMasterTarget(fault: FaultKind, service: Service | undefined
 }
 
 export function isMasterTarget(target: string): boolean {
+  if (target === 'all-nodes') return false;
   return MASTER_NAMES.includes(target) || (SPECIAL_TARGETS as readonly string[]).includes(target);
 }
 
@@ -44,7 +45,12 @@ export function isMasterTarget(target: string): boolean {
  * Day-2 operations: what an operator does on purpose to a healthy lab, run to their end as one
  * step (unlike a fault, there is nothing to undo; the lab must be whole afterwards).
  */
-export const OP_KINDS = ['etcd-member-replace', 'renew-certs', 'etcd-snapshot-restore'] as const;
+export const OP_KINDS = [
+  'etcd-member-replace',
+  'renew-certs',
+  'etcd-snapshot-restore',
+  'upgrade',
+] as const;
 export type OpKind = (typeof OP_KINDS)[number];
 
 /** Replacing a member acts on one master; the other operations act on every master in turn. */
@@ -52,10 +58,12 @@ export const OP_DEFAULT_TARGET: Record<OpKind, string> = {
   'etcd-member-replace': 'master-0',
   'renew-certs': 'all-masters',
   'etcd-snapshot-restore': 'all-masters',
+  upgrade: 'all-nodes',
 };
 
 export function opAcceptsTarget(op: OpKind, target: string): boolean {
   if (op === 'etcd-member-replace') return MASTER_NAMES.includes(target);
+  if (op === 'upgrade') return target === 'all-nodes';
   return target === 'all-masters';
 }
 

@@ -25,4 +25,6 @@ export const DAY2_TARGETS: Record<string, { apiUnavailableMs?: number; etcdInSyn
   'renew-certs': { apiUnavailableMs: 1000 },
   'etcd-snapshot-restore': { apiUnavailableMs: 60_000 },
   'etcd-member-replace': { etcdInSyncMs: 60_000 },
+  // Issue 15: over the whole rolling upgrade, at most 1 s in all (aim: none observed).
+  'upgrade-minor': { apiUnavailableMs: 1000 },
 };

@@ -2,12 +2,14 @@ import { join } from 'node:path';
 import { RuntimeError } from '../../core/errors.js';
 import { waitFor } from '../../core/wait.js';
 import {
+  ADMIN_KUBECONFIG,
   DEFERRED_INIT_PHASE,
   KUBEADM_CONFIG_PATH,
   renderInitConfig,
   renderJoinConfig,
 } from '../../provision/kubeadm.js';
 import { rewriteKubeconfigServer } from '../../provision/kubeconfig.js';
+import { markDnsAddonEnabled } from '../kubeadm-config-dns.js';
 import { redactSecrets } from '../../provision/redact.js';
 import {
   NodeCommandError,
@@ -17,7 +19,7 @@ import {
 } from '../../runtime/node-runner.js';
 import { type Action, onNode } from '../action.js';
 import type { LabContext } from '../lab-context.js';
-import { writePrivateFile } from '../lab-state.js';
+import { type LabState, writePrivateFile } from '../lab-state.js';
 import { caCertHash, newBootstrapToken, newCertificateKey } from '../secrets.js';
 import {
   API_PORT,
@@ -29,7 +31,7 @@ import {
 import { needsCgroupV1Override, resolveKubernetesVersion } from '../versions.js';
 import { endBootstrap, waitForMaster0Vip } from './keepalived-action.js';
 
-export const ADMIN_KUBECONFIG = '/etc/kubernetes/admin.conf';
+export { ADMIN_KUBECONFIG };
 
 export function kubeconfigPath(stateDir: string): string {
   return join(stateDir, 'kubeconfig');
@@ -41,7 +43,9 @@ export function kubeconfigPath(stateDir: string): string {
  * told failCgroupV1: false); Swap: the host's swap is visible but kubelet runs failSwapOn: false;
  * the bridge sysctl is per-host and owned by the engine.
  */
-function ignoredPreflight(ctx: LabContext): string[] {
+export function ignoredPreflight(ctx: {
+  state: Pick<LabState, 'kubernetesVersion' | 'cgroupV1'>;
+}): string[] {
   const checks = [
     'Swap',
     'FileContent--proc-sys-net-bridge-bridge-nf-call-iptables',
@@ -55,7 +59,7 @@ function ignoredPreflight(ctx: LabContext): string[] {
 }
 
 async function kubeadmLog(
-  ctx: LabContext,
+  ctx: Pick<LabContext, 'stateDir'>,
   node: string,
   what: string,
   output: string,
@@ -70,8 +74,8 @@ async function kubeadmLog(
  * kubeadm with its output kept (redacted) for the log bundle. A failure names the command by
  * its words before the first flag ("kubeadm join", "kubeadm init phase addon coredns").
  */
-async function kubeadm(
-  ctx: LabContext,
+export async function kubeadm(
+  ctx: Pick<LabContext, 'stateDir' | 'signal'>,
   runner: NodeRunner,
   what: string,
   args: string[],
@@ -254,4 +258,5 @@ async function deployCoreDns(ctx: LabContext): Promise<void> {
       60_000,
     ),
   );
+  await onNode(first.name, () => markDnsAddonEnabled(runner));
 }

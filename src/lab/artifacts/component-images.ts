@@ -42,7 +42,7 @@ export function tagOf(image: string): string {
 }
 
 /** A distroless-like root: the binary, /tmp, and the user database some components read. */
-function staticImageDockerfile(binary: string, entrypoint: string, user?: string): string {
+export function staticImageDockerfile(binary: string, entrypoint: string, user?: string): string {
   return [
     'FROM scratch',
     'COPY rootfs/ /',
@@ -66,14 +66,15 @@ function kubeProxyDockerfile(baseImage: string): string {
   ].join('\n');
 }
 
-interface ImageRecipe {
+export interface ImageRecipe {
   tag: string;
   binary: string;
   binaryDir: string;
   dockerfile: string;
 }
 
-async function buildOne(
+/** Builds `recipe.tag` unless the image there was built from the same Dockerfile and binary. */
+export async function buildRecipeImage(
   recipe: ImageRecipe,
   binarySha: string,
   ctx: ArtifactContext,
@@ -181,5 +182,5 @@ export async function ensureComponentImages(
       inputs.pauseSha,
     ],
   ];
-  for (const [recipe, binarySha] of recipes) await buildOne(recipe, binarySha, ctx);
+  for (const [recipe, binarySha] of recipes) await buildRecipeImage(recipe, binarySha, ctx);
 }

@@ -145,3 +145,18 @@ export async function ensurePauseBinary(version: string, ctx: BuildContext): Pro
     });
   });
 }
+
+/** The workload scenarios keep answering (go/probe-app): no dependencies, so no go.sum. */
+export async function ensureProbeAppBinary(ctx: BuildContext): Promise<BinarySet> {
+  const moduleDir = join(repoRoot(), 'go', 'probe-app');
+  const inputs = [
+    await readFile(join(moduleDir, 'main.go'), 'utf8'),
+    await readFile(join(moduleDir, 'go.mod'), 'utf8'),
+  ];
+  return ensureEntry(ctx, 'probe-app', 'local', inputs, async (scratch, logFile) => {
+    await runHost(BUILD_SCRIPT(), [moduleDir, join(scratch, 'probe-app'), '', '.'], {
+      logFile,
+      signal: ctx.signal,
+    });
+  });
+}

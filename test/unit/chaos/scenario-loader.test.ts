@@ -141,7 +141,7 @@ describe('parseScenario', () => {
 
   it('rejects an unknown node', () => {
     expect(problem(`${HEAD}steps:\n  - fault: kill\n    target: master-9\n`)).toBe(
-      'scenarios/x.yaml:5: steps[0].target: unknown target "master-9" (use one of master-0, master-1, master-2, worker-0, worker-1, worker-2, etcd-leader, vip-holder, all-masters)',
+      'scenarios/x.yaml:5: steps[0].target: unknown target "master-9" (use one of master-0, master-1, master-2, worker-0, worker-1, worker-2, etcd-leader, vip-holder, all-masters, all-nodes)',
     );
   });
 
@@ -245,7 +245,7 @@ describe('parseScenario', () => {
 
   it('rejects an unknown expectation and lists the known ones', () => {
     expect(problem(`${HEAD}steps:\n  - settle: 5s\nexpect:\n  noSplitBrain: true\n`)).toBe(
-      'scenarios/x.yaml:6: expect.noSplitBrain: unknown field "noSplitBrain" (use one of vipFailover, splitBrain, apiUnavailable, etcdQuorum, noLostWrites, rejoin, vipHome, leaderElection, etcdInSync, noCertErrors, certsRenewed, snapshotRestore)',
+      'scenarios/x.yaml:6: expect.noSplitBrain: unknown field "noSplitBrain" (use one of vipFailover, splitBrain, apiUnavailable, workloadAvailable, etcdQuorum, noLostWrites, rejoin, vipHome, leaderElection, etcdInSync, noCertErrors, certsRenewed, upgraded, snapshotRestore)',
     );
   });
 

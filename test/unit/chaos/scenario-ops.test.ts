@@ -38,7 +38,7 @@ describe('operation steps', () => {
 
   it('names the operations when one is unknown', () => {
     expect(problem(HEAD + 'steps:\n  - op: etcd-defrag\n')).toBe(
-      'scenarios/x.yaml:4: steps[0].op: unknown operation "etcd-defrag" (use one of etcd-member-replace, renew-certs, etcd-snapshot-restore)',
+      'scenarios/x.yaml:4: steps[0].op: unknown operation "etcd-defrag" (use one of etcd-member-replace, renew-certs, etcd-snapshot-restore, upgrade)',
     );
   });
 
@@ -55,5 +55,37 @@ describe('operation steps', () => {
     expect(problem(HEAD + 'steps:\n  - op: renew-certs\n    id: r\n  - restore: r\n')).toBe(
       'scenarios/x.yaml:6: steps[1].restore: "r" is an operation: it runs to its end, there is nothing to restore',
     );
+  });
+});
+
+describe('the upgrade step', () => {
+  const parse = (text: string) => parseScenario(`${HEAD}${text}`, 'scenarios/x.yaml');
+
+  it('reads the version to go to and acts on every node by default', () => {
+    expect(parse('steps:\n  - op: upgrade\n    to: "1.36"\n').steps[0]).toEqual({
+      kind: 'op',
+      id: 'op0',
+      op: 'upgrade',
+      target: 'all-nodes',
+      to: '1.36',
+    });
+  });
+
+  it('needs a version, and only an upgrade takes one', () => {
+    expect(problem(HEAD + 'steps:\n  - op: upgrade\n')).toMatch(
+      /upgrade needs the version to go to/,
+    );
+    expect(problem(HEAD + 'steps:\n  - op: renew-certs\n    to: "1.36"\n')).toMatch(
+      /only upgrade takes a version, not renew-certs/,
+    );
+    expect(problem(HEAD + 'steps:\n  - op: upgrade\n    to: latest\n')).toMatch(
+      /expected a Kubernetes version such as "1.36"/,
+    );
+  });
+
+  it('refuses a target other than all-nodes', () => {
+    expect(
+      problem(HEAD + 'steps:\n  - op: upgrade\n    to: "1.36"\n    target: master-0\n'),
+    ).toMatch(/upgrade takes "all-nodes"/);
   });
 });

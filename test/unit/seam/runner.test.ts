@@ -40,6 +40,14 @@ function quietDeps(patch: Partial<RunnerDeps> = {}): RunnerDeps {
     finalWrite: async () => true,
     hashKvAll: async () => ({}),
     cleanupRun: async () => undefined,
+    deployWorkload: async () => ({
+      namespace: 'ha-lab-workload',
+      image: 'ha-lab/probe-app:fake',
+      replicas: 2,
+      nodePort: 30080,
+      workers: [],
+    }),
+    removeWorkload: async () => undefined,
     ...patch,
   } as RunnerDeps;
 }

@@ -63,6 +63,13 @@ function healthyCluster(ctx: () => LabContext): ExecScript {
         }),
       };
     if (line.includes('deployment coredns -o jsonpath')) return { stdout: '2/2/2' };
+    // kubeadm records the deferred CoreDNS phase as disabled; up marks it enabled again.
+    if (line.includes('get configmap kubeadm-config -o json'))
+      return {
+        stdout: JSON.stringify({
+          data: { ClusterConfiguration: 'clusterName: t\ndns:\n  disabled: true\n' },
+        }),
+      };
     if (line.includes('get leases -o json'))
       return {
         stdout: JSON.stringify({
@@ -163,6 +170,10 @@ describe("up's action list against the fake provider", () => {
     expect(coreDns).toBeLessThan(
       calls.findIndex((c) => c.startsWith('exec master-2 kubeadm join')),
     );
+    // ...and kubeadm-config no longer says the addon is disabled (kubeadm upgrade reads it).
+    const patched = calls.find((c) => c.includes('patch configmap kubeadm-config'));
+    expect(patched).toBeDefined();
+    expect(patched).not.toContain('disabled');
     // etcd and keepalived are started on the masters only.
     const started = (unit: string) =>
       calls

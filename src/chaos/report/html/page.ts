@@ -51,6 +51,7 @@ const PRIMARY: Record<string, string> = {
   vipFailover: 'failoverMs',
   splitBrain: 'maxDualHolderMs',
   apiUnavailable: 'unavailableMs',
+  workloadAvailable: 'unavailableMs',
   etcdQuorum: 'leaderlessMs',
   leaderElection: 'electionMs',
   noLostWrites: 'lostWrites',
@@ -63,6 +64,7 @@ const LIMIT: Record<string, string> = { etcdQuorum: 'electionLimitMs' };
 const TIME_WENT: Record<string, string> = {
   vipFailover: 'VIP moved in',
   apiUnavailable: 'API unavailable for',
+  workloadAvailable: 'workload unavailable for',
   leaderElection: 'etcd elected a leader in',
   splitBrain: 'two VIP holders for',
   rejoin: 'whole again after the undo in',

@@ -13,7 +13,10 @@ import {
   readinessLane,
   termChanges,
   vipLane,
+  workloadPaths,
+  workloadPoints,
   writeSeries,
+  type AvailabilityPoint,
   type Span,
 } from '../series.js';
 import { px, slug, text } from './escape.js';
@@ -85,30 +88,42 @@ export function apiLanes(history: History, masters: string[], scale: Scale): Lan
       label: target === VIP_TARGET ? 'API via VIP' : `API ${target}`,
       kind: 'api',
       data: { target },
-      draw: (y, h) => {
-        const series = availabilitySeries(apiPoints(history, target), scale.bucketMs);
-        const runs: { from: number; to: number; level: 'error' | number }[] = [];
-        for (const b of series) {
-          const level = availabilityLevel(b);
-          const last = runs[runs.length - 1];
-          if (last && last.level === level && last.to === b.start) last.to += scale.bucketMs;
-          else runs.push({ from: b.start, to: b.start + scale.bucketMs, level });
-        }
-        return runs
-          .map((r) => {
-            const levels = LATENCY_LIMITS_MS.length + 1;
-            // Even the fastest answer gets a visible bar: present must not look like a gap.
-            const bh = r.level === 'error' ? h : h * (0.35 + (0.65 * r.level) / (levels - 1));
-            const title =
-              r.level === 'error'
-                ? 'requests failed'
-                : `slowest ${latencyClass(r.level)} (${formatDuration(r.to - r.from)})`;
-            const cls = r.level === 'error' ? 'api-down' : 'api-up';
-            return rect(scale.x(r.from), scale.x(r.to), y + h - bh, bh, cls, title);
-          })
-          .join('');
-      },
+      draw: (y, h) => availabilityBars(apiPoints(history, target), scale, y, h),
     }));
+}
+
+/** The scenario's workload through each worker's NodePort, drawn like the API lanes. */
+export function workloadLanes(history: History, scale: Scale): Lane[] {
+  return workloadPaths(history).map((worker) => ({
+    label: `workload via ${worker}`,
+    kind: 'workload',
+    data: { worker },
+    draw: (y, h) => availabilityBars(workloadPoints(history, worker), scale, y, h),
+  }));
+}
+
+function availabilityBars(points: AvailabilityPoint[], scale: Scale, y: number, h: number): string {
+  const series = availabilitySeries(points, scale.bucketMs);
+  const runs: { from: number; to: number; level: 'error' | number }[] = [];
+  for (const b of series) {
+    const level = availabilityLevel(b);
+    const last = runs[runs.length - 1];
+    if (last && last.level === level && last.to === b.start) last.to += scale.bucketMs;
+    else runs.push({ from: b.start, to: b.start + scale.bucketMs, level });
+  }
+  return runs
+    .map((r) => {
+      const levels = LATENCY_LIMITS_MS.length + 1;
+      // Even the fastest answer gets a visible bar: present must not look like a gap.
+      const bh = r.level === 'error' ? h : h * (0.35 + (0.65 * r.level) / (levels - 1));
+      const title =
+        r.level === 'error'
+          ? 'requests failed'
+          : `slowest ${latencyClass(r.level)} (${formatDuration(r.to - r.from)})`;
+      const cls = r.level === 'error' ? 'api-down' : 'api-up';
+      return rect(scale.x(r.from), scale.x(r.to), y + h - bh, bh, cls, title);
+    })
+    .join('');
 }
 
 function latencyClass(level: number): string {
