@@ -16,6 +16,7 @@ import { labStatus } from '../lab/status.js';
 import type { LabStatus } from '../lab/status-schema.js';
 import type { TeardownResult } from '../lab/teardown.js';
 import { up } from '../lab/up.js';
+import { type UpgradeOutcome, upgradeLab } from '../lab/upgrade/upgrade-lab.js';
 import { DockerProvider } from '../runtime/docker-provider.js';
 import type { Provider } from '../runtime/provider.js';
 import {
@@ -154,6 +155,28 @@ export class HaLab implements AsyncDisposable {
     const tracked: FaultHandle = { ...handle, undo, [Symbol.asyncDispose]: undo };
     this.faults.add(tracked);
     return tracked;
+  }
+
+  /**
+   * Rolling HA upgrade to the next minor (or a later patch) in kubeadm's order: the masters
+   * without the VIP, one graceful VIP move, the holder, then the workers, each drained and
+   * uncordoned. Resolves with every component's version as its running process reports it.
+   * Rejects with a UsageError (exit 2) for a path kubeadm refuses, before touching anything.
+   */
+  async upgrade(
+    to: string,
+    options: { signal?: AbortSignal | undefined; log?: ((line: string) => void) | undefined } = {},
+  ): Promise<UpgradeOutcome> {
+    const lab = await this.open();
+    const log = options.log ?? (() => undefined);
+    return upgradeLab(lab, to, {
+      signal: options.signal ?? new AbortController().signal,
+      log,
+      step(name, node, work) {
+        log(`upgrade: ${name}${node ? ` on ${node}` : ''}`);
+        return work();
+      },
+    });
   }
 
   /** Runs a scenario and writes its reports; a failed check is a result (`passed: false`). */

@@ -30,4 +30,6 @@ export type { Report } from '../chaos/report/index.js';
 export type { FaultKind, Scenario, Service } from '../chaos/scenario/index.js';
 export type { LabStatus } from '../lab/status-schema.js';
 export type { TeardownResult } from '../lab/teardown.js';
+export type { UpgradeOutcome } from '../lab/upgrade/upgrade-lab.js';
+export type { LiveVersion } from '../lab/upgrade/live-versions.js';
 export type { Provider } from '../runtime/provider.js';
