@@ -9,6 +9,7 @@
 //   --json PATH    also write the figures and the judged table there
 // It ends with one table of figures against their targets and exits 3 when one is missed.
 //   --library-only N  only HaLab.attach() time and the events() delay, on the existing lab N
+//   --upgrade-only    only the rolling upgrade (a 1.35 lab, upgrade-minor); --no-upgrade skips it
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import { vrrpFloors } from './bench/vrrp-floor.mjs';
 import { measureLibrary } from './bench-library.mjs';
 import { diskMiB, memoryByNode, stats, sum } from './bench/lab-figures.mjs';
 import { measureTui } from './bench/tui.mjs';
+import { measureUpgrade, upgradeRows } from './bench/upgrade.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -135,6 +137,14 @@ async function main() {
     return;
   }
   haLab(['build']);
+  if (args.includes('--upgrade-only')) {
+    results.upgrade = measureUpgrade(haLab, lab);
+    console.log(JSON.stringify(results, null, 2));
+    const judged = judge(upgradeRows(results.upgrade));
+    console.log(renderTable(judged));
+    if (judged.missed > 0) process.exitCode = 3;
+    return;
+  }
   if (args.includes('--vrrp-floor-only')) {
     results.vrrpFloor = await vrrpFloors(lab);
     console.log(JSON.stringify(results.vrrpFloor, null, 2));
@@ -243,6 +253,9 @@ async function main() {
         failedChecks: fast.failed,
       };
     }
+    haLab(['down', '--name', lab]);
+    // Issue 15: the rolling minor upgrade on a lab of its own.
+    if (!args.includes('--no-upgrade')) results.upgrade = measureUpgrade(haLab, lab);
   } finally {
     haLab(['down', '--name', lab], { allowFail: true });
   }

@@ -1,4 +1,6 @@
-// Issue 18's targets as judge rows, from the figures one bench run collected (seconds).
+import { upgradeRows } from './upgrade.mjs';
+
+// Issue 18's (and 15's) targets as judge rows, from the figures one bench run collected (seconds).
 const s = (ms) => (typeof ms === 'number' ? ms / 1000 : null);
 
 export function targetRows(results) {
@@ -30,6 +32,7 @@ export function targetRows(results) {
       floorTarget: 1.5,
     },
     { figure: 'whole bench', value: results.benchMinutes ?? null, unit: 'min', target: 30 },
+    ...upgradeRows(results.upgrade),
   ];
   return rows;
 }

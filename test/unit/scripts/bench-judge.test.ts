@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { judge, renderTable } from '../../../scripts/bench/judge.mjs';
 // @ts-expect-error: a plain .mjs helper of the bench, without types
 import { targetRows } from '../../../scripts/bench/targets.mjs';
+// @ts-expect-error: a plain .mjs helper of the bench, without types
+import { upgradeRows } from '../../../scripts/bench/upgrade.mjs';
 
 interface Judged {
   rows: { figure: string; met: boolean; reasons: string[]; floorRatio: number | null }[];
@@ -48,5 +50,26 @@ describe('the bench judges its own figures', () => {
     expect(judged.rows.filter((r) => !r.met).map((r) => r.figure)).toEqual([
       'kill-master0 API unavailable p95 (default)',
     ]);
+  });
+});
+
+describe('the upgrade rows', () => {
+  it("judge a run against issue 15's targets, a missing figure counting as a miss", () => {
+    const good = {
+      wholeUpgradeS: 373,
+      apiUnavailableMs: 0,
+      workloadUnavailableMs: 0,
+      lostWrites: 0,
+    };
+    expect(judge(upgradeRows(good)).missed).toBe(0);
+    const slow = judge(
+      upgradeRows({ ...good, wholeUpgradeS: 640, apiUnavailableMs: 1200 }),
+    ) as Judged;
+    expect(slow.rows.filter((r) => !r.met).map((r) => r.figure)).toEqual([
+      'upgrade 1.35 to 1.36, six nodes',
+      'upgrade: API unavailable via VIP',
+    ]);
+    expect(judge(upgradeRows({ ...good, workloadUnavailableMs: null })).missed).toBe(1);
+    expect(upgradeRows(undefined)).toEqual([]);
   });
 });
