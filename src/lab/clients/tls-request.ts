@@ -1,3 +1,4 @@
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { Agent, type RequestOptions, request } from 'node:https';
 import { type SecureContext, createSecureContext } from 'node:tls';
 
@@ -94,34 +95,52 @@ export function tlsRequest(
           ...(options.headers ?? {}),
         },
       },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString('utf8'),
-            latencyMs: performance.now() - started,
-          }),
-        );
-        res.on('error', reject);
-      },
+      (res) => collectResponse(res, started, resolve, reject),
     );
-    const timer = setTimeout(
-      () => req.destroy(Object.assign(new Error('ETIMEDOUT'), { code: 'ETIMEDOUT' })),
-      options.timeoutMs,
-    );
-    req.on('timeout', () =>
-      req.destroy(Object.assign(new Error('ETIMEDOUT'), { code: 'ETIMEDOUT' })),
-    );
-    req.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    req.on('close', () => clearTimeout(timer));
+    withDeadline(req, options.timeoutMs, reject);
     if (options.body) req.write(options.body);
     req.end();
   });
+}
+
+/** Reads a response's body (at most maxBytes kept) and resolves with status, body and latency. */
+export function collectResponse(
+  res: IncomingMessage,
+  started: number,
+  resolve: (result: HttpResult) => void,
+  reject: (error: Error) => void,
+  maxBytes = Number.POSITIVE_INFINITY,
+): void {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  res.on('data', (c: Buffer) => {
+    bytes += c.length;
+    if (bytes <= maxBytes) chunks.push(c);
+  });
+  res.on('end', () =>
+    resolve({
+      status: res.statusCode ?? 0,
+      body: Buffer.concat(chunks).toString('utf8'),
+      latencyMs: performance.now() - started,
+    }),
+  );
+  res.on('error', reject);
+}
+
+/** Bounds the whole request: the socket timeout alone only counts idle time. */
+export function withDeadline(
+  req: ClientRequest,
+  timeoutMs: number,
+  reject: (error: Error) => void,
+): void {
+  const timedOut = () => req.destroy(Object.assign(new Error('ETIMEDOUT'), { code: 'ETIMEDOUT' }));
+  const timer = setTimeout(timedOut, timeoutMs);
+  req.on('timeout', timedOut);
+  req.on('error', (e) => {
+    clearTimeout(timer);
+    reject(e);
+  });
+  req.on('close', () => clearTimeout(timer));
 }
 
 export function errorCode(error: unknown): string {
