@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusSchema } from '../../src/lab/status-schema.js';
 import { haLab, testLabName } from '../support/cli.js';
@@ -38,6 +39,26 @@ describe('a rolling minor upgrade under probes', () => {
       expect(run.exitCode, run.stderr).toBe(2);
       expect(run.stderr).toMatch(why);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(await version()).toBe('v1.35.4');
+  });
+
+  it('stops at a failing step with the step and node named, a log bundle, the lab as it was', async () => {
+    // A worker whose containerd cannot be asked (its ctr moved away) fails the staging, which
+    // runs before any node is touched; moving it back makes the lab whole again.
+    const ctr = (from: string, to: string) =>
+      haLab(['exec', 'worker-2', '--name', lab, '--', 'mv', from, to], { timeoutMs: 60_000 });
+    expect((await ctr('/usr/bin/ctr', '/usr/bin/ctr.off')).exitCode).toBe(0);
+    try {
+      const run = await haLab(['upgrade', '--to', '1.36', '--name', lab], { timeoutMs: 900_000 });
+      expect(run.exitCode, run.stderr).toBe(1);
+      const line = run.stderr.trim().split('\n').pop() ?? '';
+      expect(line).toMatch(/"stage binaries and images on every node" failed: worker-2: /);
+      expect(line).toMatch(/the lab is left as it is for inspection \(logs: \S+upgrade-\d+\)/);
+      const bundle = /\(logs: (\S+)\)/.exec(line)?.[1] ?? '';
+      expect((await readdir(bundle)).some((f) => f.startsWith('worker-2'))).toBe(true);
+    } finally {
+      expect((await ctr('/usr/bin/ctr.off', '/usr/bin/ctr')).exitCode).toBe(0);
     }
     expect(await version()).toBe('v1.35.4');
   });
