@@ -19,15 +19,33 @@ export interface NodeSpec {
   podCidr: string;
   /** This node's address on the VXLAN overlay that carries pod traffic between nodes. */
   overlayIp: string;
+  /** On an inventory lab: the user's machine this node is, and how SSH reaches it. */
+  host?: NodeHost;
+}
+
+/** A machine of the user's inventory (absent on a Docker lab, whose nodes are containers). */
+export interface NodeHost {
+  /** The name the inventory gives it (what the user calls the machine). */
+  name: string;
+  /** Where SSH reaches it; may differ from the node's `ip` (NAT, a management network). */
+  address: string;
+  port: number;
+  user: string;
 }
 
 export interface Topology {
   lab: string;
   subnet: string;
-  /** The range Docker may allocate from; the VIP lies outside it. */
+  /** The range Docker may allocate from; the VIP lies outside it. On an inventory lab nothing
+   * allocates, and it equals `subnet`. */
   ipRange: string;
+  /** The lab network's gateway. On an inventory lab the subnet's first address, by convention
+   * only: ha-lab does not know the user's router. */
   gateway: string;
   vip: string;
+  /** Where the VIP lives on an inventory lab (the hosts' interface and the VIP's prefix);
+   * absent on a Docker lab, whose nodes all have eth0 on a /24. */
+  vipNetwork?: { interface: string; prefix: number };
   podSubnet: string;
   serviceSubnet: string;
   /** The cluster DNS service address (10th address of the service subnet, as kubeadm does). */
@@ -59,6 +77,8 @@ export const MASTER_PRIORITIES = [150, 140, 130] as const;
 export const DEFAULT_LAB_NAME = 'ha-lab';
 export const POD_SUBNET = '10.244.0.0/16';
 export const SERVICE_SUBNET = '10.96.0.0/16';
+/** The cluster DNS service: the 10th address of the service subnet, as kubeadm picks it. */
+export const DNS_SERVICE_IP = '10.96.0.10';
 export const OVERLAY_SUBNET_PREFIX = '10.245.0';
 
 /** Where each node sits in its /24: masters .11-.13, workers .21-.23, the VIP at .200. */
@@ -118,12 +138,13 @@ export function buildTopology(lab: string, subnet: string): Topology {
     vip: `${prefix}.${VIP_HOST}`,
     podSubnet: POD_SUBNET,
     serviceSubnet: SERVICE_SUBNET,
-    dnsServiceIp: '10.96.0.10',
+    dnsServiceIp: DNS_SERVICE_IP,
     nodes,
   };
 }
 
-function nodeSpec(role: Role, index: number, ordinal: number, ip: string): NodeSpec {
+/** One node of either kind of lab: priority, pod CIDR and overlay address follow from its place. */
+export function nodeSpec(role: Role, index: number, ordinal: number, ip: string): NodeSpec {
   return {
     name: `${role}-${index}`,
     role,

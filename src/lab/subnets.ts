@@ -12,6 +12,11 @@ export function parseCidr(cidr: string): { base: number; size: number } | undefi
   return { base: address - (address % size), size };
 }
 
+/** The dotted form of an address given as a number (what parseCidr returns). */
+export function formatIpv4(address: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join('.');
+}
+
 export function cidrsOverlap(a: string, b: string): boolean {
   const x = parseCidr(a);
   const y = parseCidr(b);

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { inventoryJsonSchema } from '../../lab/inventory/schema.js';
 import { scenarioInputSchema } from '../scenario/input-schema.js';
 import { reportSchema } from './schema.js';
 
@@ -18,6 +19,7 @@ export function renderJsonSchemas(): Record<string, object> {
         'A chaos scenario file (scenarios/*.yaml): steps of faults and waits, and the expected outcome.',
     },
     'schemas/report.schema.json': z.toJSONSchema(reportSchema, { io: 'output' }),
+    'schemas/inventory.schema.json': inventoryJsonSchema(),
   };
 }
 

@@ -6,7 +6,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { UsageError } from '../../core/errors.js';
 import { scenarioInputSchema } from './input-schema.js';
 import { explainIssue } from './issue-message.js';
-import { formatPath, lineOfPath } from './locate.js';
+import { formatPath, lineOfPath } from '../../core/yaml-locate.js';
 import type { Scenario } from './model.js';
 
 /**

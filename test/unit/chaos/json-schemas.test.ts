@@ -31,4 +31,17 @@ describe('committed JSON Schemas', () => {
     expect(text).toContain('"all-masters"');
     expect(text).toContain('(ms|s|m)');
   });
+
+  it('describes the inventory file: hosts with a role, SSH port 22 by default, no unknown keys', () => {
+    const schema = renderJsonSchemas()['schemas/inventory.schema.json'] as {
+      required: string[];
+      additionalProperties: boolean;
+      properties: { hosts: { items: { properties: Record<string, { default?: unknown }> } } };
+    };
+    expect(schema.required).toEqual(['vip', 'hosts']);
+    expect(schema.additionalProperties).toBe(false);
+    const host = schema.properties.hosts.items.properties;
+    expect(host.port?.default).toBe(22);
+    expect(JSON.stringify(host.role)).toContain('"worker"');
+  });
 });
