@@ -61,7 +61,9 @@ export async function saveFailureBundle(
     }),
   );
   const logs = join(ctx.stateDir, 'logs');
-  for (const file of await readdir(logs).catch(() => [] as string[])) {
+  const entries = await readdir(logs, { withFileTypes: true }).catch(() => []);
+  // Files only: a bundle kept under logs/ (or any directory there) is not a log to copy.
+  for (const file of entries.filter((e) => e.isFile()).map((e) => e.name)) {
     await writePrivateFile(
       join(dir, file),
       redactSecrets(await readFile(join(logs, file), 'utf8')),

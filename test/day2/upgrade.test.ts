@@ -54,7 +54,7 @@ describe('a rolling minor upgrade under probes', () => {
       expect(run.exitCode, run.stderr).toBe(1);
       const line = run.stderr.trim().split('\n').pop() ?? '';
       expect(line).toMatch(/"stage binaries and images on every node" failed: worker-2: /);
-      expect(line).toMatch(/the lab is left as it is for inspection \(logs: \S+upgrade-\d+\)/);
+      expect(line).toMatch(/the lab is left as it is for inspection \(logs: \S+-upgrade\)/);
       const bundle = /\(logs: (\S+)\)/.exec(line)?.[1] ?? '';
       expect((await readdir(bundle)).some((f) => f.startsWith('worker-2'))).toBe(true);
     } finally {

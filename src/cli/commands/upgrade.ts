@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { join } from 'node:path';
 import { ExitCode, HaLabError, RuntimeError } from '../../core/errors.js';
 import { saveFailureBundle } from '../../lab/failure-bundle.js';
 import { openLab } from '../../lab/open-lab.js';
@@ -60,12 +59,7 @@ export function registerUpgrade(program: Command, ctx: CliContext): void {
         // Bad input (an unknown version, a path kubeadm refuses) and Ctrl-C pass through as they are.
         if ((error instanceof HaLabError && failed.step === undefined) || ctx.signal.aborted)
           throw error;
-        const bundle = await saveFailureBundle(
-          lab,
-          error,
-          'upgrade',
-          join(lab.stateDir, 'logs', `upgrade-${started}`),
-        ).catch(() => undefined);
+        const bundle = await saveFailureBundle(lab, error, 'upgrade').catch(() => undefined);
         const where = failed.step
           ? `"${failed.step}"${failed.node ? ` on ${failed.node}` : ''}`
           : 'the upgrade';
