@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { utils, type ConnectConfig } from 'ssh2';
+import ssh2, { type ConnectConfig } from 'ssh2';
+
+// ssh2 is CommonJS and Node's ESM loader finds no named `utils` in it: take it from the default.
+const { utils } = ssh2;
 import { RuntimeError, UsageError } from '../../core/errors.js';
 
 /** Where and as whom to log in; exactly one of identityFile and agent. */
