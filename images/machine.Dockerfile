@@ -9,8 +9,11 @@ FROM ${BASE_IMAGE}
 
 ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8
 
+# iproute2 and iputils-ping are "important" in Debian, so every real Debian VM has them; the
+# packages ha-lab installs itself (containerd, keepalived ...) stay absent, as on a fresh host.
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends openssh-server sudo coreutils procps \
+      iproute2 iputils-ping \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb \
  && rm -f /etc/ssh/ssh_host_*
 

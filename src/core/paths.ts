@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The project root (holds images/, go/, scripts/, scenarios/), from src/ or dist/ alike. */
@@ -23,4 +24,15 @@ export function stateRoot(): string {
 
 export function labStateDir(lab: string): string {
   return join(stateRoot(), lab);
+}
+
+/**
+ * State that belongs to an inventory file rather than to a lab (the host keys pinned by
+ * `--accept-new-host-keys`): $XDG_STATE_HOME/ha-lab/_inventories/<hash of its absolute path>.
+ * Keyed by path, so two inventories never trust each other's pins and a moved file starts over.
+ * The underscore keeps it apart from the labs' directories: no lab name can contain one.
+ */
+export function inventoryStateDir(inventoryFile: string): string {
+  const key = createHash('sha256').update(resolve(inventoryFile)).digest('hex').slice(0, 16);
+  return join(stateRoot(), '_inventories', key);
 }

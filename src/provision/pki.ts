@@ -37,7 +37,7 @@ const DEFAULT_KEY_BITS = 2048;
 const CA_YEARS = 10;
 const LEAF_YEARS = 1;
 /** Backdating absorbs small clock differences between the host and the nodes. */
-const BACKDATE_MS = 5 * 60 * 1000;
+export const CERT_BACKDATE_MS = 5 * 60 * 1000;
 
 type ExtKeyUsage = 'serverAuth' | 'clientAuth';
 
@@ -245,7 +245,7 @@ export function memberSans(node: NodeSpec): AltName[] {
 }
 
 function setValidity(cert: forge.pki.Certificate, now: Date, years: number): void {
-  const notBefore = new Date(now.getTime() - BACKDATE_MS);
+  const notBefore = new Date(now.getTime() - CERT_BACKDATE_MS);
   const notAfter = new Date(now.getTime());
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + years);
   cert.validity.notBefore = notBefore;

@@ -62,19 +62,27 @@ export async function createBridgeNetwork(
   throw new Error('no free /24 in 10.213.0.0/16 for the test network');
 }
 
-/** Starts a machine on the network and waits until its sshd accepts connections. */
+/**
+ * Starts a machine on the network and waits until its sshd accepts connections. `capAdd`
+ * gives it capabilities a test needs for its back door (NET_ADMIN to add an address).
+ */
 export async function startMachine(
   image: string,
   name: string,
   network: string,
   labels: Record<string, string>,
+  options: { capAdd?: string[] } = {},
 ): Promise<{ name: string; ip: string }> {
   const container = await engine.createContainer({
     name,
     Image: image,
     Labels: labels,
     // tini as PID 1 reaps what a killed command leaves and passes signals on to sshd.
-    HostConfig: { NetworkMode: network, Init: true },
+    HostConfig: {
+      NetworkMode: network,
+      Init: true,
+      ...(options.capAdd ? { CapAdd: options.capAdd } : {}),
+    },
   });
   await container.start();
   const info = await container.inspect();
