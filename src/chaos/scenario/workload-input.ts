@@ -30,7 +30,7 @@ const allowanceMs = z
     return z.NEVER;
   });
 
-/** `strict` is input-schema's, so unknown keys read the same everywhere. */
+/** `strict` is input-fields', so unknown keys read the same everywhere. */
 export function workloadInputs(
   strict: <T extends z.ZodRawShape>(shape: T) => z.ZodObject<T, z.core.$strict>,
 ) {
