@@ -6,16 +6,7 @@ import { DURATION_PATTERN, parseDuration } from './duration.js';
  * "file:line: field:" on one line, so each says what is wrong and what would be right.
  */
 
-/** A mapping that names the allowed keys when it meets an unknown one. */
-export function strict<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown field "${String(issue.keys[0])}" (use one of ${known})`
-        : 'expected a mapping',
-  });
-}
+export { strict } from '../../core/strict-object.js';
 
 /** One of a fixed list, naming the list when the value is not in it. */
 export function oneOf<const T extends readonly [string, ...string[]]>(what: string, values: T) {

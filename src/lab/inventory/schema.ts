@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { strict } from '../../core/strict-object.js';
 
 /**
  * The inventory file as written (YAML, camelCase keys): the user's own hosts for
@@ -11,16 +12,6 @@ export const DEFAULT_SSH_PORT = 22;
 
 /** A Kubernetes node name that is also a valid hostname label (RFC 1123). */
 export const HOST_NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
-function strict<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown field "${String(issue.keys[0])}" (use one of ${known})`
-        : 'expected a mapping',
-  });
-}
 
 const ipv4 = z.ipv4({ error: 'expected an IPv4 address such as 192.168.10.11' });
 
