@@ -10,6 +10,7 @@ import {
   HostKeyVerifier,
   SshRunner,
   connectSsh,
+  uploadFile,
   type HostKeyPolicy,
 } from '../runtime/ssh/index.js';
 
@@ -68,6 +69,12 @@ export function sshConnector(policy: HostKeyPolicy): ConnectHost {
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
     const runner = new SshRunner(connection, host.name);
-    return { runner, usesSudo: runner.usesSudo, close: () => connection.close() };
+    return {
+      runner,
+      usesSudo: runner.usesSudo,
+      upload: (localPath, remotePath, options) =>
+        uploadFile(runner, localPath, remotePath, options),
+      close: () => connection.close(),
+    };
   };
 }

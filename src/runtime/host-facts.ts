@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { access, statfs } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
 import type { CgroupMode, EngineInfo } from './provider.js';
 
 /** Facts of the operator's own machine, read from its kernel and filesystems. */
@@ -18,4 +19,18 @@ export async function freeDiskBytes(path: string): Promise<number> {
   } catch {
     return Number.NaN;
   }
+}
+
+/** Where `program` is on this machine's PATH, or undefined when it is not installed. */
+export async function findHostProgram(program: string): Promise<string | undefined> {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const path = join(dir, program);
+    try {
+      await access(path, constants.X_OK);
+      return path;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
 }

@@ -1,6 +1,7 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runHost } from '../../runtime/host-commands.js';
+import { debianMirror } from '../debs/mirror.js';
 import type { KubernetesVersion } from '../versions.js';
 import type { ArtifactContext } from './artifact-context.js';
 import { progress } from './artifact-context.js';
@@ -39,19 +40,6 @@ export interface Artifacts {
   expected: ExpectedImages;
   kubernetes: BinarySet;
   etcd: BinarySet;
-}
-
-/** The host's Debian mirror, so the base image comes from the same place as apt on the host. */
-export async function debianMirror(): Promise<string> {
-  if (process.env.HA_LAB_DEBIAN_MIRROR) return process.env.HA_LAB_DEBIAN_MIRROR;
-  try {
-    const sources = await readFile('/etc/apt/sources.list.d/debian.sources', 'utf8');
-    const uri = /^URIs:\s*(\S+)/m.exec(sources)?.[1];
-    if (uri && !uri.includes('security')) return uri;
-  } catch {
-    // not Debian, or the classic sources.list format: fall through to the default mirror
-  }
-  return 'http://deb.debian.org/debian';
 }
 
 async function shaOf(set: BinarySet): Promise<Record<string, string>> {

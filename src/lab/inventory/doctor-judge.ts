@@ -14,8 +14,9 @@ import {
   MIN_AVAILABLE_MEMORY_BYTES,
   MIN_ROOT_FREE_BYTES,
   MIN_VAR_FREE_BYTES,
-  SUPPORTED_OS,
-  packagesFor,
+  isSupportedOs,
+  missingRequiredPackages,
+  unsupportedOsText,
 } from './host-requirements.js';
 import type { Inventory, InventoryHost } from './model.js';
 
@@ -102,7 +103,7 @@ function judgeHost(inventory: Inventory, outcome: HostOutcome): Judged {
     problem('sudo', `commands through ${how} run as uid ${facts.uid ?? '?'}, not as root`);
   }
   const missing = missingPackages(host, facts);
-  if (supportedOs(facts)) {
+  if (isSupportedOs(facts.os)) {
     if (missing.length > 0) {
       problem(
         'packages',
@@ -110,9 +111,7 @@ function judgeHost(inventory: Inventory, outcome: HostOutcome): Judged {
       );
     }
   } else {
-    const system = facts.os ? facts.os.name : 'a system without /etc/os-release';
-    const needed = packagesFor(host.role).map((p) => p.name);
-    const text = `${system} is not ${SUPPORTED_OS.name}: ha-lab cannot install packages there, so ${needed.join(', ')} must be present`;
+    const text = unsupportedOsText(facts.os?.name, host.role);
     if (missing.length > 0) problem('os', `${text}; missing: ${missing.join(', ')}`);
     else warning('os', `${text} (they are)`);
   }
@@ -133,20 +132,9 @@ function judgeHost(inventory: Inventory, outcome: HostOutcome): Judged {
 
 type Say = (check: DoctorFinding['check'], text: string) => void;
 
-function supportedOs(facts: HostFacts): boolean {
-  return facts.os?.id === SUPPORTED_OS.id && facts.os.versionId === SUPPORTED_OS.versionId;
-}
-
-/** On Debian 12 dpkg decides (ha-lab installs with it); elsewhere the commands do. */
-export function missingPackages(host: InventoryHost, facts: HostFacts): string[] {
-  const dpkgDecides = supportedOs(facts) && facts.dpkg;
-  return packagesFor(host.role)
-    .filter((p) =>
-      dpkgDecides
-        ? !facts.installedPackages.includes(p.name)
-        : !p.commands.some((c) => facts.commands[c] === true),
-    )
-    .map((p) => p.name);
+/** The required packages `host` lacks, by the rule both doctor and `up` apply. */
+export function missingPackages(host: Pick<InventoryHost, 'role'>, facts: HostFacts): string[] {
+  return missingRequiredPackages(host.role, facts);
 }
 
 function systemdFindings(facts: HostFacts, problem: Say, warning: Say): void {

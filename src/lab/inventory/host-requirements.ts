@@ -10,7 +10,12 @@ import type { Role } from '../../core/topology.js';
 const GiB = 1024 ** 3;
 
 /** The one system whose packages ha-lab installs itself (with dpkg, from the operator's cache). */
-export const SUPPORTED_OS = { id: 'debian', versionId: '12', name: 'Debian 12' } as const;
+export const SUPPORTED_OS = {
+  id: 'debian',
+  versionId: '12',
+  name: 'Debian 12',
+  codename: 'bookworm',
+} as const;
 
 export interface RequiredPackage {
   /** The Debian package name. */
@@ -47,6 +52,38 @@ export const REQUIRED_PACKAGES: readonly RequiredPackage[] = [
 
 export function packagesFor(role: Role): RequiredPackage[] {
   return REQUIRED_PACKAGES.filter((p) => p.roles.includes(role));
+}
+
+export function isSupportedOs(os: { id: string; versionId: string } | undefined): boolean {
+  return os?.id === SUPPORTED_OS.id && os.versionId === SUPPORTED_OS.versionId;
+}
+
+/** What a host shows of the required packages: dpkg's view, and the commands on its PATH. */
+export interface PackagePresence {
+  os?: { id: string; versionId: string };
+  /** True when dpkg-query answered, so `installedPackages` is authoritative. */
+  dpkg: boolean;
+  installedPackages: readonly string[];
+  commands: Readonly<Record<string, boolean>>;
+}
+
+/** On Debian 12 dpkg decides (ha-lab installs with it); elsewhere the commands do. */
+export function missingRequiredPackages(role: Role, presence: PackagePresence): string[] {
+  const dpkgDecides = isSupportedOs(presence.os) && presence.dpkg;
+  return packagesFor(role)
+    .filter((p) =>
+      dpkgDecides
+        ? !presence.installedPackages.includes(p.name)
+        : !p.commands.some((c) => presence.commands[c] === true),
+    )
+    .map((p) => p.name);
+}
+
+/** The one line for a host ha-lab cannot install packages on (doctor and `up` alike). */
+export function unsupportedOsText(osName: string | undefined, role: Role): string {
+  const system = osName ?? 'a system without /etc/os-release';
+  const needed = packagesFor(role).map((p) => p.name);
+  return `${system} is not ${SUPPORTED_OS.name}: ha-lab cannot install packages there, so ${needed.join(', ')} must be present`;
 }
 
 /**

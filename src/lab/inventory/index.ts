@@ -13,3 +13,16 @@ export type {
   InventoryDoctorReport,
 } from './doctor-report.js';
 export type { HostFacts } from './host-probe.js';
+export type { HostUpload, HostUploadOptions } from './host-session.js';
+export {
+  ensureHostPackages,
+  fetchDebs,
+  packagesToInstall,
+  planHostPackages,
+  type DebFetch,
+  type HostNeeds,
+  type HostPackagesOptions,
+  type HostPackagesResult,
+} from './host-packages.js';
+export { readHostPackages, type HostPackageState } from './host-package-state.js';
+export { HOST_DEB_DIR } from './host-deb-install.js';
