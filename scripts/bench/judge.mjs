@@ -13,7 +13,14 @@ import { dirname } from 'node:path';
 export function judge(rows) {
   const judged = rows.map((row) => {
     const measured = typeof row.value === 'number' && Number.isFinite(row.value);
-    const ratio = measured ? row.value / row.target : null;
+    // A zero target ("never") has no meaningful ratio: 0 when met, none otherwise.
+    const ratio = !measured
+      ? null
+      : row.target === 0
+        ? row.value === 0
+          ? 0
+          : null
+        : row.value / row.target;
     const floorRatio = measured && row.floor ? row.value / row.floor : null;
     const reasons = [];
     if (!measured) reasons.push('not measured');
