@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { run } from '../runtime/node-runner.js';
+import { runnerFor } from './node-access.js';
 import type { OpenLab } from './open-lab.js';
 import { containerName } from '../core/topology.js';
 
@@ -27,8 +28,7 @@ export async function loadImage(
     await lab.provider.images.save([image], archive, logFile);
     await Promise.all(
       nodes.map(async (node) => {
-        const runner = lab.runners[node];
-        if (!runner) throw new UsageError('unknown-node', `unknown node "${node}"`);
+        const runner = runnerFor(lab.runners, node);
         await lab.provider.copyIn(containerName(lab.lab, node), archive, '/var/tmp/');
         await run(
           runner,

@@ -1,7 +1,8 @@
 import { UsageError } from '../../core/errors.js';
+import { runnerFor } from '../../lab/node-access.js';
 import type { OpenLab } from '../../lab/open-lab.js';
 import { containerName } from '../../core/topology.js';
-import { type NodeRunner, run } from '../../runtime/node-runner.js';
+import { run } from '../../runtime/node-runner.js';
 
 /** What one fault does to one node, and how to take it back. Undo is idempotent. */
 export interface FaultSpec {
@@ -17,12 +18,6 @@ export interface FaultKind {
 
 const MANIFESTS = '/etc/kubernetes/manifests';
 const PARKED = '/etc/kubernetes/ha-lab-parked';
-
-function runnerOf(lab: OpenLab, node: string): NodeRunner {
-  const runner = lab.runners[node];
-  if (!runner) throw new UsageError('unknown-node', `unknown node "${node}"`);
-  return runner;
-}
 
 /** Whatever a fault did to the machine's power, it runs (and is not frozen) afterwards. */
 async function ensureRunning(lab: OpenLab, node: string): Promise<void> {
@@ -45,21 +40,21 @@ const powerFault = (action: 'kill' | 'stop' | 'pause' | 'restart'): FaultKind =>
 /** Cut off from every other node and the host (see the provider's primitive). */
 const partition: FaultKind = {
   async apply(lab, spec) {
-    await lab.provider.partition(runnerOf(lab, spec.node), lab.topology.subnet);
+    await lab.provider.partition(runnerFor(lab.runners, spec.node), lab.topology.subnet);
   },
   async undo(lab, spec) {
     await ensureRunning(lab, spec.node);
-    await lab.provider.healPartition(runnerOf(lab, spec.node));
+    await lab.provider.healPartition(runnerFor(lab.runners, spec.node));
   },
 };
 
 const blockVrrp: FaultKind = {
   async apply(lab, spec) {
-    await lab.provider.blockVrrp(runnerOf(lab, spec.node));
+    await lab.provider.blockVrrp(runnerFor(lab.runners, spec.node));
   },
   async undo(lab, spec) {
     await ensureRunning(lab, spec.node);
-    await lab.provider.unblockVrrp(runnerOf(lab, spec.node));
+    await lab.provider.unblockVrrp(runnerFor(lab.runners, spec.node));
   },
 };
 
@@ -78,7 +73,7 @@ function serviceOf(spec: FaultSpec): string {
 const serviceStop: FaultKind = {
   async apply(lab, spec) {
     const service = serviceOf(spec);
-    const runner = runnerOf(lab, spec.node);
+    const runner = runnerFor(lab.runners, spec.node);
     if (service === 'kube-apiserver') {
       // A static pod: kubelet stops it when its manifest leaves the directory (inotify).
       await run(runner, [
@@ -93,7 +88,7 @@ const serviceStop: FaultKind = {
   async undo(lab, spec) {
     const service = serviceOf(spec);
     await ensureRunning(lab, spec.node);
-    const runner = runnerOf(lab, spec.node);
+    const runner = runnerFor(lab.runners, spec.node);
     if (service === 'kube-apiserver') {
       await run(runner, [
         'sh',
@@ -109,7 +104,7 @@ const serviceStop: FaultKind = {
 const serviceKill: FaultKind = {
   async apply(lab, spec) {
     const service = serviceOf(spec);
-    const runner = runnerOf(lab, spec.node);
+    const runner = runnerFor(lab.runners, spec.node);
     if (service === 'kube-apiserver') {
       await run(runner, ['sh', '-c', 'pkill -KILL -x kube-apiserver; true']);
       return;
@@ -121,7 +116,11 @@ const serviceKill: FaultKind = {
     const service = serviceOf(spec);
     await ensureRunning(lab, spec.node);
     if (service === 'kube-apiserver') return;
-    await run(runnerOf(lab, spec.node), ['systemctl', 'start', SYSTEMD_UNITS[service] ?? service]);
+    await run(runnerFor(lab.runners, spec.node), [
+      'systemctl',
+      'start',
+      SYSTEMD_UNITS[service] ?? service,
+    ]);
   },
 };
 

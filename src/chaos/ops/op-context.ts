@@ -1,4 +1,4 @@
-import { UsageError } from '../../core/errors.js';
+import { runnerFor } from '../../lab/node-access.js';
 import type { OpenLab } from '../../lab/open-lab.js';
 import type { NodeRunner } from '../../runtime/node-runner.js';
 import type { HistoryEntry, OpRecord } from '../history.js';
@@ -31,11 +31,7 @@ export interface Operation {
 export function newOpContext(base: Omit<OpContext, 'step' | 'runner'>, target: string): OpContext {
   const ctx: OpContext = {
     ...base,
-    runner(node) {
-      const runner = base.lab.runners[node];
-      if (!runner) throw new UsageError('unknown-node', `unknown node "${node}"`);
-      return runner;
-    },
+    runner: (node) => runnerFor(base.lab.runners, node),
     async step(name, node, work) {
       const startedAt = Date.now();
       base.log(`  ${base.op}: ${name}${node ? ` on ${node}` : ''}`);

@@ -19,6 +19,7 @@ import {
 } from '../../runtime/node-runner.js';
 import { type Action, onNode } from '../action.js';
 import type { LabContext } from '../lab-context.js';
+import { runnerFor } from '../node-access.js';
 import { type LabState, writePrivateFile } from '../lab-state.js';
 import { caCertHash, newBootstrapToken, newCertificateKey } from '../secrets.js';
 import {
@@ -117,18 +118,12 @@ async function waitForPreload(ctx: LabContext, runner: NodeRunner): Promise<void
   );
 }
 
-function runnerOf(ctx: LabContext, node: NodeSpec): NodeRunner {
-  const runner = ctx.runners[node.name];
-  if (!runner) throw new Error(`no runner for ${node.name}`);
-  return runner;
-}
-
 export const kubeadmInitAction: Action<LabContext> = {
   name: 'kubeadm-init',
   async run(ctx) {
     const first = masters(ctx.topology)[0];
     if (!first) throw new Error('no master-0');
-    const runner = runnerOf(ctx, first);
+    const runner = runnerFor(ctx.runners, first.name);
     const bootstrapToken = newBootstrapToken();
     const certificateKey = newCertificateKey();
     await waitForMaster0Vip(ctx);
@@ -200,7 +195,7 @@ function joinInputs(ctx: LabContext) {
 }
 
 async function joinNode(ctx: LabContext, node: NodeSpec): Promise<void> {
-  const runner = runnerOf(ctx, node);
+  const runner = runnerFor(ctx.runners, node.name);
   await onNode(node.name, async () => {
     await waitForPreload(ctx, runner);
     const secrets = joinInputs(ctx);
@@ -247,7 +242,7 @@ export const joinAction: Action<LabContext> = {
 async function deployCoreDns(ctx: LabContext): Promise<void> {
   const first = masters(ctx.topology)[0];
   if (!first) throw new Error('no master-0');
-  const runner = runnerOf(ctx, first);
+  const runner = runnerFor(ctx.runners, first.name);
   const phase = DEFERRED_INIT_PHASE.split('/');
   await onNode(first.name, () =>
     kubeadm(

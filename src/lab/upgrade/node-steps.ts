@@ -1,6 +1,7 @@
 import { API_PORT, masters } from '../../core/topology.js';
 import { waitFor } from '../../core/wait.js';
-import { type NodeRunner, run } from '../../runtime/node-runner.js';
+import { run } from '../../runtime/node-runner.js';
+import { runnerFor } from '../node-access.js';
 import { ADMIN_KUBECONFIG } from '../actions/kubeadm-actions.js';
 import { apiGet, readyz } from '../clients/api-client.js';
 import { leaseRenewals, NODE_LEASES_PATH } from '../evidence/lab-evidence.js';
@@ -13,12 +14,6 @@ import { stagingDir } from './stage.js';
 export const NODE_STEP_LIMIT_MS = 180_000;
 const BIN_DIR = '/usr/local/bin';
 
-export function runnerOf(lab: OpenLab, node: string): NodeRunner {
-  const runner = lab.runners[node];
-  if (!runner) throw new Error(`no runner for ${node}`);
-  return runner;
-}
-
 /**
  * Replaces a binary the way a package manager does: the new file is renamed over the old
  * path, so a running kubelet keeps its old inode until it is restarted on purpose.
@@ -29,7 +24,7 @@ export async function installBinary(
   name: string,
   version: string,
 ): Promise<{ installed: string }> {
-  const runner = runnerOf(lab, node);
+  const runner = runnerFor(lab.runners, node);
   const from = `${stagingDir(version)}/${name}`;
   await run(runner, [
     'sh',
@@ -58,9 +53,13 @@ function versionArgs(name: string): string[] {
 export async function kubectlFrom(lab: OpenLab, busy: string, args: string[]): Promise<string> {
   const helper = masters(lab.topology).find((m) => m.name !== busy);
   if (!helper) throw new Error('no master to run kubectl on');
-  return run(runnerOf(lab, helper.name), ['kubectl', '--kubeconfig', ADMIN_KUBECONFIG, ...args], {
-    timeoutMs: 360_000,
-  });
+  return run(
+    runnerFor(lab.runners, helper.name),
+    ['kubectl', '--kubeconfig', ADMIN_KUBECONFIG, ...args],
+    {
+      timeoutMs: 360_000,
+    },
+  );
 }
 
 /** `kubectl drain`: evictions respect PodDisruptionBudgets, so a workload keeps a replica. */
@@ -89,7 +88,7 @@ export async function restartKubelet(
   version: string,
   signal: AbortSignal,
 ): Promise<{ leaseAfterMs: number; restartedAt: number }> {
-  const runner = runnerOf(lab, node);
+  const runner = runnerFor(lab.runners, node);
   const restartedAt = Date.now();
   await run(runner, ['sh', '-ec', 'systemctl daemon-reload && systemctl restart kubelet']);
   return waitFor(
@@ -147,7 +146,7 @@ export async function moveVipAway(
   const others = masters(lab.topology)
     .map((m) => m.name)
     .filter((n) => n !== holder);
-  await run(runnerOf(lab, holder), ['systemctl', 'stop', 'keepalived']);
+  await run(runnerFor(lab.runners, holder), ['systemctl', 'stop', 'keepalived']);
   return waitFor(
     async () => {
       const held = await vipHolders(lab.runners, others, lab.topology.vip);
@@ -161,7 +160,7 @@ export async function moveVipAway(
 }
 
 export async function startKeepalived(lab: OpenLab, node: string): Promise<void> {
-  await run(runnerOf(lab, node), ['systemctl', 'start', 'keepalived']);
+  await run(runnerFor(lab.runners, node), ['systemctl', 'start', 'keepalived']);
 }
 
 const STATIC_POD_COMPONENTS = [
@@ -185,7 +184,7 @@ export async function waitForStaticPodsSettled(
   since: number,
   signal: AbortSignal,
 ): Promise<{ restartedByKubelet: string; settledAfterMs: number }> {
-  const runner = runnerOf(lab, node);
+  const runner = runnerFor(lab.runners, node);
   const ip = masters(lab.topology).find((m) => m.name === node)?.ip;
   if (!ip) throw new Error(`${node} is not a master`);
   // ps reports whole seconds: a process started in the restart's second counts as after it.

@@ -8,6 +8,7 @@ import { run } from '../../runtime/node-runner.js';
 import { checkEntry } from '../artifacts/cache-manifest.js';
 import type { ExpectedImages } from '../artifacts/component-images.js';
 import { type Artifacts, ensureArtifacts } from '../artifacts/ensure-artifacts.js';
+import { runnerFor } from '../node-access.js';
 import type { OpenLab } from '../open-lab.js';
 import type { KubernetesVersion } from '../versions.js';
 
@@ -74,8 +75,7 @@ export async function stageOnNodes(
     const worker = async () => {
       for (let node = queue.shift(); node; node = queue.shift()) {
         signal.throwIfAborted();
-        const runner = lab.runners[node.name];
-        if (!runner) throw new Error(`no runner for ${node.name}`);
+        const runner = runnerFor(lab.runners, node.name);
         const machine = containerName(lab.lab, node.name);
         const target = stagingDir(version);
         await run(runner, ['mkdir', '-p', '-m', '0700', target]);

@@ -5,6 +5,7 @@ import { masters } from '../../core/topology.js';
 import { ignoredPreflight, kubeadm } from '../actions/kubeadm-actions.js';
 import { markDnsAddonEnabled } from '../kubeadm-config-dns.js';
 import { readLabState, updateLabState } from '../lab-state.js';
+import { runnerFor } from '../node-access.js';
 import type { OpenLab } from '../open-lab.js';
 import { type KubernetesVersion, resolveKubernetesVersion, upgradeRefusal } from '../versions.js';
 import { vipHolders } from '../vip-holders.js';
@@ -14,7 +15,6 @@ import {
   installBinary,
   moveVipAway,
   restartKubelet,
-  runnerOf,
   startKeepalived,
   uncordon,
   waitForApiServer,
@@ -87,7 +87,7 @@ export async function upgradeLab(
   });
   const plan = planUpgrade(lab.topology, holder);
   await steps.step('kubeadm-config: CoreDNS addon enabled', undefined, () =>
-    markDnsAddonEnabled(runnerOf(lab, plan[0]?.node ?? 'master-0')),
+    markDnsAddonEnabled(runnerFor(lab.runners, plan[0]?.node ?? 'master-0')),
   );
   const state = { state: { ...lab.state, kubernetesVersion: target } };
   for (const item of plan) await upgradeNode(lab, item, target, ignoredPreflight(state), steps);
@@ -95,7 +95,7 @@ export async function upgradeLab(
   const live = await steps.step('read running versions', undefined, async () => {
     const all = await Promise.all(
       lab.topology.nodes.map((n) =>
-        readLiveVersions(runnerOf(lab, n.name), componentsOf(lab.topology, n.name)),
+        readLiveVersions(runnerFor(lab.runners, n.name), componentsOf(lab.topology, n.name)),
       ),
     );
     const flat = all.flat();
@@ -117,7 +117,7 @@ async function upgradeNode(
   steps: UpgradeSteps,
 ): Promise<void> {
   const { node } = item;
-  const runner = runnerOf(lab, node);
+  const runner = runnerFor(lab.runners, node);
   if (item.moveVipAway)
     await steps.step('move the VIP away (stop keepalived)', node, () =>
       moveVipAway(lab, node, steps.signal),
