@@ -1,17 +1,11 @@
 import { waitFor, waitForOr } from '../core/wait.js';
-import { readyz } from '../lab/clients/api-client.js';
+import { isReady } from '../lab/clients/api-client.js';
 import { atRest, judgeWhole } from '../lab/evidence/judge-whole.js';
 import { gatherLabEvidence } from '../lab/evidence/lab-evidence.js';
 import type { OpenLab } from '../lab/open-lab.js';
 import { masters } from '../core/topology.js';
 import { run } from '../runtime/node-runner.js';
 import { currentVipHolders } from './faults/resolve-target.js';
-
-async function apiOk(url: string, lab: OpenLab): Promise<boolean> {
-  return readyz(url, lab.admin, 2000)
-    .then((r) => r.status === 200)
-    .catch(() => false);
-}
 
 /** The lab is not whole before the run: the scenario refuses to start (exit 3). */
 export class NotWholeError extends Error {
@@ -70,7 +64,8 @@ export async function prepareStartingState(
     await waitFor(
       async () => {
         const now = await currentVipHolders(lab);
-        const home = now.length === 1 && now[0] === top.name && (await apiOk(lab.apiUrl, lab));
+        const home =
+          now.length === 1 && now[0] === top.name && (await isReady(lab.apiUrl, lab.admin));
         return home ? true : undefined;
       },
       { what: `the VIP on ${top.name} before the run`, timeoutMs: 60_000, signal },

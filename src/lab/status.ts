@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Provider } from '../runtime/provider.js';
 import type { NodeRunner } from '../runtime/node-runner.js';
-import { adminIdentity, apiGet, readinessOf, readyz } from './clients/api-client.js';
+import { adminIdentity, apiGet, masterApiUrl, readinessOf, readyz } from './clients/api-client.js';
 import { atRest, judgeWhole } from './evidence/judge-whole.js';
 import { gatherLabEvidence, type LabEvidence } from './evidence/lab-evidence.js';
 import { etcdHealthy, etcdStatus } from './clients/etcd-client.js';
@@ -12,7 +12,6 @@ import { nodeRunners } from './node-access.js';
 import { loadProbeCredentials } from './pki-files.js';
 import type { LabStatus } from './status-schema.js';
 import {
-  API_PORT,
   LABEL_LAB,
   LABEL_MANAGED,
   LABEL_NODE,
@@ -121,7 +120,7 @@ export async function labStatus(provider: Provider, labName: string): Promise<La
             { target: 'vip', url: apiBaseUrl(state, topology) },
             ...masters(topology).map((m) => ({
               target: m.name,
-              url: `https://${m.ip}:${API_PORT}`,
+              url: masterApiUrl(m),
             })),
           ].map(async ({ target, url }) => {
             try {

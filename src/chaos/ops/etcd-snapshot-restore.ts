@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { API_PORT, containerName, masters, type NodeSpec } from '../../core/topology.js';
+import { containerName, masters, type NodeSpec } from '../../core/topology.js';
 import { waitFor } from '../../core/wait.js';
-import { readyz } from '../../lab/clients/api-client.js';
+import { masterApiUrl, waitForReady } from '../../lab/clients/api-client.js';
 import {
   APISERVER_ETCD_CLIENT_CERT,
   APISERVER_ETCD_CLIENT_KEY,
@@ -183,15 +183,8 @@ async function startApiServer(ctx: OpContext, m: NodeSpec): Promise<void> {
     '-ec',
     `if [ -f ${PARKED}/kube-apiserver.yaml ]; then mv ${PARKED}/kube-apiserver.yaml ${MANIFESTS}/; fi`,
   ]);
-  await waitFor(
-    async () => {
-      const r = await readyz(`https://${m.ip}:${API_PORT}`, ctx.lab.admin, 2000).catch(() => null);
-      return r?.status === 200 ? true : undefined;
-    },
-    {
-      what: `the API server on ${m.name} to be ready`,
-      timeoutMs: STEP_LIMIT_MS,
-      signal: ctx.signal,
-    },
-  );
+  await waitForReady(masterApiUrl(m), ctx.lab.admin, `the API server on ${m.name} to be ready`, {
+    timeoutMs: STEP_LIMIT_MS,
+    signal: ctx.signal,
+  });
 }

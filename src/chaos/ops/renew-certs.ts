@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { API_PORT, masters, type Topology } from '../../core/topology.js';
+import { masters, type Topology } from '../../core/topology.js';
 import { waitFor } from '../../core/wait.js';
-import { readyz } from '../../lab/clients/api-client.js';
+import { isReady, masterApiUrl } from '../../lab/clients/api-client.js';
 import { etcdMembers, etcdMoveLeader, etcdStatus } from '../../lab/clients/etcd-client.js';
 import { loadEtcdCa, saveRenewedEtcdCerts } from '../../lab/pki-files.js';
 import { readServedCerts } from '../../lab/served-certs.js';
@@ -192,8 +192,7 @@ async function restartStaticPods(ctx: OpContext, node: string, ip: string): Prom
   await waitFor(
     async () => {
       if ((await running()).length < STATIC_PODS.length) return undefined;
-      const r = await readyz(`https://${ip}:${API_PORT}`, ctx.lab.admin, 2000).catch(() => null);
-      return r?.status === 200 ? true : undefined;
+      return (await isReady(masterApiUrl({ ip }), ctx.lab.admin)) ? true : undefined;
     },
     { what: `the API server on ${node} to be ready`, timeoutMs: STEP_LIMIT_MS, signal: ctx.signal },
   );

@@ -1,6 +1,6 @@
-import { readyz } from '../../lab/clients/api-client.js';
+import { masterApiUrl, readyz } from '../../lab/clients/api-client.js';
 import { errorCode } from '../../lab/clients/tls-request.js';
-import { API_PORT, masters } from '../../core/topology.js';
+import { masters } from '../../core/topology.js';
 import { VIP_TARGET } from '../checkers/index.js';
 import { type ProbeContext, everyInterval, memberInterval, tick } from './probe-context.js';
 
@@ -43,7 +43,7 @@ export function apiProbe(ctx: ProbeContext): Promise<void>[] {
     ? overlapping(ctx, everyFew, sample(VIP_TARGET, ctx.lab.apiUrl))
     : everyInterval(ctx, ctx.options.intervalMs, sample(VIP_TARGET, ctx.lab.apiUrl));
   const members = masters(ctx.lab.topology).map((m) =>
-    everyInterval(ctx, memberInterval(ctx.options), sample(m.name, `https://${m.ip}:${API_PORT}`)),
+    everyInterval(ctx, memberInterval(ctx.options), sample(m.name, masterApiUrl(m))),
   );
   return [vip, ...members];
 }

@@ -1,3 +1,5 @@
+import { API_PORT } from '../../core/topology.js';
+import { waitFor } from '../../core/wait.js';
 import { extractKubeconfigCredentials } from '../../provision/kubeconfig.js';
 import { type HttpResult, type TlsIdentity, tlsRequest } from './tls-request.js';
 
@@ -5,6 +7,35 @@ import { type HttpResult, type TlsIdentity, tlsRequest } from './tls-request.js'
 export function adminIdentity(kubeconfigYaml: string): TlsIdentity & { server: string } {
   const creds = extractKubeconfigCredentials(kubeconfigYaml);
   return { ca: creds.caPem, cert: creds.certPem, key: creds.keyPem, server: creds.server };
+}
+
+/** The API server on one master, asked directly rather than through the VIP. */
+export function masterApiUrl(master: { ip: string }): string {
+  return `https://${master.ip}:${API_PORT}`;
+}
+
+/** /readyz answered 200 in time; a refusal, an error or a timeout all mean "not ready". */
+export function isReady(
+  baseUrl: string,
+  identity: TlsIdentity,
+  timeoutMs = 2000,
+): Promise<boolean> {
+  return readyz(baseUrl, identity, timeoutMs)
+    .then((r) => r.status === 200)
+    .catch(() => false);
+}
+
+/** Waits, cancellable and bounded, until an API server answers /readyz with 200. */
+export async function waitForReady(
+  baseUrl: string,
+  identity: TlsIdentity,
+  what: string,
+  options: { timeoutMs: number; signal?: AbortSignal | undefined },
+): Promise<void> {
+  await waitFor(async () => ((await isReady(baseUrl, identity)) ? true : undefined), {
+    what,
+    ...options,
+  });
 }
 
 export async function readyz(

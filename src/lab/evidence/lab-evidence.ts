@@ -1,7 +1,7 @@
-import { API_PORT, containerName, masters, type Topology } from '../../core/topology.js';
+import { containerName, masters, type Topology } from '../../core/topology.js';
 import type { Provider } from '../../runtime/provider.js';
 import type { NodeRunner } from '../../runtime/node-runner.js';
-import { apiGet, readyz } from '../clients/api-client.js';
+import { apiGet, masterApiUrl, readyz } from '../clients/api-client.js';
 import { etcdHashKv, etcdMembers, etcdStatus } from '../clients/etcd-client.js';
 import { errorCode, type TlsIdentity } from '../clients/tls-request.js';
 import { type NodeFacts, nodeFactsScript, parseNodeFacts, unreachableNode } from './node-facts.js';
@@ -108,7 +108,7 @@ async function masterReadyz(access: EvidenceAccess): Promise<LabEvidence['readyz
   const entries = await Promise.all(
     masters(access.topology).map(async (m) => {
       try {
-        const r = await readyz(`https://${m.ip}:${API_PORT}`, access.admin, REQUEST_TIMEOUT_MS);
+        const r = await readyz(masterApiUrl(m), access.admin, REQUEST_TIMEOUT_MS);
         return [m.name, { ok: r.status === 200, detail: `HTTP ${r.status}` }] as const;
       } catch (error) {
         return [m.name, { ok: false, detail: errorCode(error) }] as const;

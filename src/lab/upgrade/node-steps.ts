@@ -1,9 +1,9 @@
-import { API_PORT, masters } from '../../core/topology.js';
+import { findNode, masters } from '../../core/topology.js';
 import { waitFor } from '../../core/wait.js';
 import { run } from '../../runtime/node-runner.js';
 import { runnerFor } from '../node-access.js';
 import { ADMIN_KUBECONFIG } from '../actions/kubeadm-actions.js';
-import { apiGet, readyz } from '../clients/api-client.js';
+import { apiGet, isReady, masterApiUrl, waitForReady } from '../clients/api-client.js';
 import { leaseRenewals, NODE_LEASES_PATH } from '../evidence/lab-evidence.js';
 import type { OpenLab } from '../open-lab.js';
 import { vipHolders } from '../vip-holders.js';
@@ -122,14 +122,11 @@ export async function waitForApiServer(
   node: string,
   signal: AbortSignal,
 ): Promise<void> {
-  const ip = masters(lab.topology).find((m) => m.name === node)?.ip;
-  if (!ip) throw new Error(`${node} is not a master`);
-  await waitFor(
-    async () => {
-      const r = await readyz(`https://${ip}:${API_PORT}`, lab.admin, 2000).catch(() => null);
-      return r?.status === 200 ? true : undefined;
-    },
-    { what: `the API server on ${node} to be ready`, timeoutMs: NODE_STEP_LIMIT_MS, signal },
+  await waitForReady(
+    masterApiUrl(findNode(lab.topology, node)),
+    lab.admin,
+    `the API server on ${node} to be ready`,
+    { timeoutMs: NODE_STEP_LIMIT_MS, signal },
   );
 }
 
@@ -143,17 +140,13 @@ export async function moveVipAway(
   holder: string,
   signal: AbortSignal,
 ): Promise<{ newHolder: string }> {
-  const others = masters(lab.topology)
-    .map((m) => m.name)
-    .filter((n) => n !== holder);
+  const names = masters(lab.topology).map((m) => m.name);
   await run(runnerFor(lab.runners, holder), ['systemctl', 'stop', 'keepalived']);
   return waitFor(
     async () => {
-      const held = await vipHolders(lab.runners, others, lab.topology.vip);
-      const stillOld = await vipHolders(lab.runners, [holder], lab.topology.vip);
-      if (held.length !== 1 || stillOld.length > 0) return undefined;
-      const r = await readyz(lab.apiUrl, lab.admin, 2000).catch(() => null);
-      return r?.status === 200 && held[0] ? { newHolder: held[0] } : undefined;
+      const held = await vipHolders(lab.runners, names, lab.topology.vip);
+      const newHolder = held.length === 1 && held[0] !== holder ? held[0] : undefined;
+      return newHolder && (await isReady(lab.apiUrl, lab.admin)) ? { newHolder } : undefined;
     },
     { what: `the VIP to move away from ${holder}`, timeoutMs: 60_000, signal },
   );
@@ -185,8 +178,7 @@ export async function waitForStaticPodsSettled(
   signal: AbortSignal,
 ): Promise<{ restartedByKubelet: string; settledAfterMs: number }> {
   const runner = runnerFor(lab.runners, node);
-  const ip = masters(lab.topology).find((m) => m.name === node)?.ip;
-  if (!ip) throw new Error(`${node} is not a master`);
+  const url = masterApiUrl(findNode(lab.topology, node));
   // ps reports whole seconds: a process started in the restart's second counts as after it.
   const sinceSecond = Math.floor(since / 1000) * 1000;
   let last = '';
@@ -200,8 +192,7 @@ export async function waitForStaticPodsSettled(
         unchangedSince = Date.now();
       }
       if (seen.some((v) => v.startedAt === null)) return undefined;
-      const r = await readyz(`https://${ip}:${API_PORT}`, lab.admin, 2000).catch(() => null);
-      if (r?.status !== 200) return undefined;
+      if (!(await isReady(url, lab.admin))) return undefined;
       const fresh = seen.every((v) => (v.startedAt ?? 0) >= sinceSecond);
       if (!fresh && Date.now() - unchangedSince < UNTOUCHED_MS) return undefined;
       return { restartedByKubelet: fresh ? 'yes' : 'no', settledAfterMs: Date.now() - since };
