@@ -1,14 +1,6 @@
+import { MASTER_COMPONENTS, WORKER_COMPONENTS } from '../../lab/upgrade/live-versions.js';
 import { type History, samplesOf } from '../history.js';
 import { byTime, type CheckContext, verdict, type Verdict } from './verdict.js';
-
-const MASTER_COMPONENTS = [
-  'kubelet',
-  'kube-apiserver',
-  'kube-controller-manager',
-  'kube-scheduler',
-  'kube-proxy',
-];
-const WORKER_COMPONENTS = ['kubelet', 'kube-proxy'];
 
 /**
  * Every node runs the version the upgrade went to, each component as its running process

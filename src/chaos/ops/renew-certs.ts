@@ -5,6 +5,7 @@ import { isReady, masterApiUrl } from '../../lab/clients/api-client.js';
 import { etcdMembers, etcdMoveLeader, etcdStatus } from '../../lab/clients/etcd-client.js';
 import { loadEtcdCa, saveRenewedEtcdCerts } from '../../lab/pki-files.js';
 import { readServedCerts } from '../../lab/served-certs.js';
+import { CONTROL_PLANE_COMMANDS } from '../../lab/versions.js';
 import { vipHolders } from '../../lab/vip-holders.js';
 import {
   APISERVER_ETCD_CLIENT_CERT,
@@ -22,7 +23,6 @@ import { waitForEtcdInSync, waitForEtcdSteady } from './etcd-sync.js';
 
 const MANIFESTS = '/etc/kubernetes/manifests';
 const PARKED = '/etc/kubernetes/ha-lab-renewing';
-const STATIC_PODS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
 const STEP_LIMIT_MS = 120_000;
 /** Longer than an etcd probe's request timeout (2.5 s): every observer has seen it return. */
 const STEADY_MS = 3000;
@@ -37,7 +37,7 @@ const STEADY_MS = 3000;
  * handshakes before and after.
  */
 export const renewCerts: Operation = {
-  restarts: ['etcd', 'keepalived', ...STATIC_PODS],
+  restarts: ['etcd', 'keepalived', ...CONTROL_PLANE_COMMANDS],
   async run(ctx) {
     await recordServed(ctx, 'served certificates before');
     const renewed = await ctx.step('reissue etcd certificates', undefined, async () =>
@@ -170,10 +170,10 @@ async function recordServed(ctx: OpContext, name: string): Promise<void> {
  */
 async function restartStaticPods(ctx: OpContext, node: string, ip: string): Promise<void> {
   const runner = ctx.runner(node);
-  const files = STATIC_PODS.map((p) => `${p}.yaml`).join(' ');
+  const files = CONTROL_PLANE_COMMANDS.map((p) => `${p}.yaml`).join(' ');
   await run(runner, ['sh', '-ec', `mkdir -p ${PARKED}; cd ${MANIFESTS}; mv ${files} ${PARKED}/`]);
   // -f on the command line: kube-controller-manager's process name is cut to 15 characters.
-  const pattern = `^(${STATIC_PODS.join('|')})( |$)`;
+  const pattern = `^(${CONTROL_PLANE_COMMANDS.join('|')})( |$)`;
   const running = async () =>
     (await runner.exec(['pgrep', '-f', pattern], { timeoutMs: 5000 })).stdout
       .trim()
@@ -191,7 +191,7 @@ async function restartStaticPods(ctx: OpContext, node: string, ip: string): Prom
   }
   await waitFor(
     async () => {
-      if ((await running()).length < STATIC_PODS.length) return undefined;
+      if ((await running()).length < CONTROL_PLANE_COMMANDS.length) return undefined;
       return (await isReady(masterApiUrl({ ip }), ctx.lab.admin)) ? true : undefined;
     },
     { what: `the API server on ${node} to be ready`, timeoutMs: STEP_LIMIT_MS, signal: ctx.signal },

@@ -1,14 +1,9 @@
 import { masters, type Topology } from '../../core/topology.js';
 import type { NodeRunner } from '../../runtime/node-runner.js';
+import { CONTROL_PLANE_COMMANDS } from '../versions.js';
 
 /** The components whose running version an upgrade changes, per role. */
-export const MASTER_COMPONENTS = [
-  'kubelet',
-  'kube-apiserver',
-  'kube-controller-manager',
-  'kube-scheduler',
-  'kube-proxy',
-] as const;
+export const MASTER_COMPONENTS = ['kubelet', ...CONTROL_PLANE_COMMANDS, 'kube-proxy'] as const;
 export const WORKER_COMPONENTS = ['kubelet', 'kube-proxy'] as const;
 export type Component = (typeof MASTER_COMPONENTS)[number];
 
@@ -34,13 +29,11 @@ export function componentsOf(topology: Topology, node: string): readonly Compone
  * How each component's process is found in the node's process table: kubelet is a systemd
  * unit; the static pods and kube-proxy run in containers whose processes the node sees.
  */
-const FIND_PID: Record<Component, string> = {
-  kubelet: 'systemctl show -p MainPID --value kubelet',
-  'kube-apiserver': "pgrep -nf '^(/usr/local/bin/)?kube-apiserver( |$)'",
-  'kube-controller-manager': "pgrep -nf '^(/usr/local/bin/)?kube-controller-manager( |$)'",
-  'kube-scheduler': "pgrep -nf '^(/usr/local/bin/)?kube-scheduler( |$)'",
-  'kube-proxy': "pgrep -nf '^(/usr/local/bin/)?kube-proxy( |$)'",
-};
+function findPid(component: Component): string {
+  if (component === 'kubelet') return 'systemctl show -p MainPID --value kubelet';
+  // The newest process whose command line starts with the binary (by name or full path).
+  return `pgrep -nf '^(/usr/local/bin/)?${component}( |$)'`;
+}
 
 /**
  * One line per component: "<name> <version> <start ms>" or "<name> none". The version comes
@@ -56,7 +49,7 @@ export function liveVersionScript(components: readonly Component[]): string {
     '    echo "$1 ${v:-unknown} ${s:-0}"',
     '  else echo "$1 none"; fi',
     '}',
-    ...components.map((c) => `report ${c} "$(${FIND_PID[c]})"`),
+    ...components.map((c) => `report ${c} "$(${findPid(c)})"`),
   ].join('\n');
 }
 

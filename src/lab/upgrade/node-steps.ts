@@ -6,6 +6,7 @@ import { ADMIN_KUBECONFIG } from '../actions/kubeadm-actions.js';
 import { apiGet, isReady, masterApiUrl, waitForReady } from '../clients/api-client.js';
 import { leaseRenewals, NODE_LEASES_PATH } from '../evidence/lab-evidence.js';
 import type { OpenLab } from '../open-lab.js';
+import { CONTROL_PLANE_COMMANDS } from '../versions.js';
 import { vipHolders } from '../vip-holders.js';
 import { readLiveVersions } from './live-versions.js';
 import { stagingDir } from './stage.js';
@@ -156,11 +157,6 @@ export async function startKeepalived(lab: OpenLab, node: string): Promise<void>
   await run(runnerFor(lab.runners, node), ['systemctl', 'start', 'keepalived']);
 }
 
-const STATIC_POD_COMPONENTS = [
-  'kube-apiserver',
-  'kube-controller-manager',
-  'kube-scheduler',
-] as const;
 /** How long unchanged static pods must stay up to count as "kubelet left them alone". */
 const UNTOUCHED_MS = 20_000;
 
@@ -185,7 +181,7 @@ export async function waitForStaticPodsSettled(
   let unchangedSince = Date.now();
   return waitFor(
     async () => {
-      const seen = await readLiveVersions(runner, STATIC_POD_COMPONENTS);
+      const seen = await readLiveVersions(runner, CONTROL_PLANE_COMMANDS);
       const key = seen.map((v) => `${v.component}@${v.startedAt}`).join(',');
       if (key !== last) {
         last = key;
