@@ -63,3 +63,15 @@ export async function writeNodeFile(
     { input: content },
   );
 }
+
+/** The sha256 of a file on a node, or undefined when it has none there (or cannot read it). */
+export async function nodeFileSha256(
+  runner: NodeRunner,
+  path: string,
+  options: { timeoutMs: number; signal?: AbortSignal | undefined },
+): Promise<string | undefined> {
+  const result = await runner.exec(['sha256sum', '--', path], options);
+  if (result.exitCode !== 0) return undefined;
+  // sha256sum prefixes a backslash when it had to escape the file name.
+  return /^\\?([0-9a-f]{64})\s/.exec(result.stdout)?.[1];
+}

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import type { EventSink } from '../../core/events.js';
 import { cacheRoot } from '../../core/paths.js';
 import { containerName } from '../../core/topology.js';
-import { run } from '../../runtime/node-runner.js';
+import { nodeFileSha256, run } from '../../runtime/node-runner.js';
 import { checkEntry } from '../artifacts/cache-manifest.js';
 import type { ExpectedImages } from '../artifacts/component-images.js';
 import { type Artifacts, ensureArtifacts } from '../artifacts/ensure-artifacts.js';
@@ -19,6 +19,9 @@ export function stagingDir(version: string): string {
 
 /** The node-side binaries an upgrade installs: kubeadm first, kubelet and kubectl after drain. */
 export const UPGRADED_BINARIES = ['kubeadm', 'kubelet', 'kubectl'] as const;
+
+/** Reading a staged binary's sha256 on a node takes well under a second; bound it anyway. */
+const SHA_LIMIT = { timeoutMs: 60_000 };
 
 /** Copies to at most this many nodes at once: each copy is a few hundred MB through the engine. */
 const PARALLEL_NODES = 3;
@@ -82,9 +85,9 @@ export async function stageOnNodes(
         for (const name of UPGRADED_BINARIES) {
           const want = staged.sha[name];
           if (!want) throw new Error(`the cache manifest has no sha256 for ${name}`);
-          if ((await shaOnNode(runner, `${target}/${name}`)) === want) continue;
+          if ((await nodeFileSha256(runner, `${target}/${name}`, SHA_LIMIT)) === want) continue;
           await lab.provider.copyIn(machine, join(staged.artifacts.kubernetes.dir, name), target);
-          const got = await shaOnNode(runner, `${target}/${name}`);
+          const got = await nodeFileSha256(runner, `${target}/${name}`, SHA_LIMIT);
           if (got !== want)
             throw new Error(`${node.name}: ${name} arrived with sha256 ${got}, expected ${want}`);
           copiedFiles += 1;
@@ -133,12 +136,4 @@ function archiveFor(
   const saved = lab.provider.images.save(images, file, logFile, signal).then(() => file);
   archives[key] = saved;
   return saved;
-}
-
-async function shaOnNode(
-  runner: OpenLab['runners'][string],
-  path: string,
-): Promise<string | undefined> {
-  const r = await runner.exec(['sha256sum', path], { timeoutMs: 60_000 });
-  return r.exitCode === 0 ? r.stdout.split(/\s+/)[0] : undefined;
 }

@@ -4,6 +4,7 @@ import { open, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { RuntimeError } from '../../core/errors.js';
+import { nodeFileSha256 } from '../node-runner.js';
 import { SftpSession } from './sftp-session.js';
 import { shellQuote } from './shell-quote.js';
 import type { SshRunner } from './ssh-runner.js';
@@ -90,14 +91,12 @@ export async function fileSha256(path: string, signal?: AbortSignal): Promise<st
 }
 
 /** The sha256 of a file on the host (as root), or undefined when it has none there. */
-async function remoteSha256(
+function remoteSha256(
   runner: SshRunner,
   path: string,
   signal?: AbortSignal,
 ): Promise<string | undefined> {
-  const result = await runner.exec(['sha256sum', '--', path], { signal, timeoutMs: 300_000 });
-  if (result.exitCode !== 0) return undefined;
-  return /^\\?([0-9a-f]{64})\s/.exec(result.stdout)?.[1];
+  return nodeFileSha256(runner, path, { signal, timeoutMs: 300_000 });
 }
 
 /**
