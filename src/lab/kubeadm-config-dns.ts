@@ -1,6 +1,6 @@
 import { parseDocument } from 'yaml';
 import { type NodeRunner, run } from '../runtime/node-runner.js';
-import { ADMIN_KUBECONFIG } from '../provision/kubeadm.js';
+import { adminKubectl } from '../provision/kubeadm.js';
 
 interface ConfigMap {
   data?: Record<string, string>;
@@ -13,7 +13,7 @@ interface ConfigMap {
  * at its old version ("The addon is disabled"). CoreDNS runs, so the record says so again.
  */
 export async function markDnsAddonEnabled(runner: NodeRunner): Promise<{ dns: string }> {
-  const kubectl = ['kubectl', '--kubeconfig', ADMIN_KUBECONFIG, '-n', 'kube-system'];
+  const kubectl = adminKubectl(['-n', 'kube-system']);
   const map = JSON.parse(
     await run(runner, [...kubectl, 'get', 'configmap', 'kubeadm-config', '-o', 'json']),
   ) as ConfigMap;

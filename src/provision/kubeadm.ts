@@ -15,6 +15,11 @@ export const CRI_SOCKET = 'unix:///run/containerd/containerd.sock';
 export const IMAGE_REPOSITORY = 'registry.k8s.io';
 /** Where kubeadm writes the cluster-admin kubeconfig on a control-plane node. */
 export const ADMIN_KUBECONFIG = '/etc/kubernetes/admin.conf';
+
+/** kubectl as cluster admin on a control-plane node: the argv, `args` appended. */
+export function adminKubectl(args: string[]): string[] {
+  return ['kubectl', `--kubeconfig=${ADMIN_KUBECONFIG}`, ...args];
+}
 export const DNS_DOMAIN = 'cluster.local';
 export const KUBEADM_CONFIG_PATH = '/etc/kubernetes/ha-lab/kubeadm.yaml';
 /** The resolv.conf kubelet hands to pods with dnsPolicy Default, CoreDNS among them. */

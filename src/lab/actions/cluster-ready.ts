@@ -5,10 +5,10 @@ import { type Action, onNode } from '../action.js';
 import type { LabContext } from '../lab-context.js';
 import { masters } from '../../core/topology.js';
 import { leaseRenewals } from '../evidence/lab-evidence.js';
-import { ADMIN_KUBECONFIG } from './kubeadm-actions.js';
+import { adminKubectl } from '../../provision/kubeadm.js';
 
 export function kubectl(args: string[]): string[] {
-  return ['kubectl', `--kubeconfig=${ADMIN_KUBECONFIG}`, '--request-timeout=5s', ...args];
+  return adminKubectl(['--request-timeout=5s', ...args]);
 }
 
 /** Node name -> Ready status ("True", "False", "Unknown"), as the API server reports it. */

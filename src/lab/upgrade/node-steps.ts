@@ -2,7 +2,7 @@ import { findNode, masters } from '../../core/topology.js';
 import { waitFor } from '../../core/wait.js';
 import { run } from '../../runtime/node-runner.js';
 import { runnerFor } from '../node-access.js';
-import { ADMIN_KUBECONFIG } from '../actions/kubeadm-actions.js';
+import { adminKubectl } from '../../provision/kubeadm.js';
 import { apiGet, isReady, masterApiUrl, waitForReady } from '../clients/api-client.js';
 import { leaseRenewals, NODE_LEASES_PATH } from '../evidence/lab-evidence.js';
 import type { OpenLab } from '../open-lab.js';
@@ -54,13 +54,9 @@ function versionArgs(name: string): string[] {
 export async function kubectlFrom(lab: OpenLab, busy: string, args: string[]): Promise<string> {
   const helper = masters(lab.topology).find((m) => m.name !== busy);
   if (!helper) throw new Error('no master to run kubectl on');
-  return run(
-    runnerFor(lab.runners, helper.name),
-    ['kubectl', '--kubeconfig', ADMIN_KUBECONFIG, ...args],
-    {
-      timeoutMs: 360_000,
-    },
-  );
+  return run(runnerFor(lab.runners, helper.name), adminKubectl(args), {
+    timeoutMs: 360_000,
+  });
 }
 
 /** `kubectl drain`: evictions respect PodDisruptionBudgets, so a workload keeps a replica. */
