@@ -32,8 +32,6 @@ import {
 import { needsCgroupV1Override, resolveKubernetesVersion } from '../versions.js';
 import { endBootstrap, waitForMaster0Vip } from './keepalived-action.js';
 
-export { ADMIN_KUBECONFIG };
-
 export function kubeconfigPath(stateDir: string): string {
   return join(stateDir, 'kubeconfig');
 }
