@@ -16,16 +16,12 @@ export const upgrade: Operation = {
         'the upgrade step needs `to:` (e.g. to: "1.36")',
       );
     const outcome = await upgradeLab(ctx.lab, ctx.to, ctx);
-    ctx.record({
-      type: 'op',
-      at: Date.now(),
-      id: ctx.id,
-      op: ctx.op,
-      target: ctx.targets.join(','),
-      phase: 'step',
-      step: 'versions',
-      values: { from: outcome.from, to: outcome.to, order: outcome.order.join(',') },
-    });
+    // The `upgraded` check reads the target from this step's values.
+    await ctx.step('versions', undefined, async () => ({
+      from: outcome.from,
+      to: outcome.to,
+      order: outcome.order.join(','),
+    }));
     const at = Date.now();
     for (const v of outcome.versions) ctx.record({ type: 'version', at, ...v });
   },
