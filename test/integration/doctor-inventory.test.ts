@@ -17,6 +17,7 @@ import {
   ensureMachineImage,
   inMachine,
   leftoversByLabel,
+  machineRun,
   removeByLabel,
   startMachine,
 } from '../support/machines.js';
@@ -27,9 +28,7 @@ import {
  * installs, reached over SSH only. The lab-layer function with the CLI's SSH connector, then
  * the command itself in-process with an engine that must never be asked for.
  */
-const RUN = `doctor-${process.pid.toString(36)}`;
-const RUN_LABEL = `io.ha-lab.test-run=${RUN}`;
-const LABELS = { 'io.ha-lab.managed': 'true', 'io.ha-lab.test': 'ssh', 'io.ha-lab.test-run': RUN };
+const { run: RUN, filter: RUN_LABEL, labels: LABELS } = machineRun('doctor');
 const NAMES = ['m0', 'm1', 'm2', 'w0'] as const;
 
 let dir: string;

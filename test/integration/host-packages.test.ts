@@ -24,6 +24,7 @@ import {
   ensureMachineImage,
   inMachine,
   leftoversByLabel,
+  machineRun,
   removeByLabel,
   startMachine,
 } from '../support/machines.js';
@@ -35,9 +36,7 @@ import {
  * machine: the programs run, a second run sends and installs nothing, and the doctor's own
  * probe finds nothing missing.
  */
-const RUN = `pkgs-${process.pid.toString(36)}`;
-const RUN_LABEL = `io.ha-lab.test-run=${RUN}`;
-const LABELS = { 'io.ha-lab.managed': 'true', 'io.ha-lab.test': 'ssh', 'io.ha-lab.test-run': RUN };
+const { run: RUN, filter: RUN_LABEL, labels: LABELS } = machineRun('pkgs');
 
 let dir: string;
 let machine: { name: string; ip: string };

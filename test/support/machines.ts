@@ -142,3 +142,20 @@ export async function leftoversByLabel(
     networks: (await engine.listNetworks({ filters })).length,
   };
 }
+
+/**
+ * One test run's machines and network: a name unique to this process, the labels to put on
+ * them, and the label filter that finds (and removes) exactly them afterwards.
+ */
+export function machineRun(prefix: string): {
+  run: string;
+  filter: string;
+  labels: Record<string, string>;
+} {
+  const run = `${prefix}-${process.pid.toString(36)}`;
+  return {
+    run,
+    filter: `io.ha-lab.test-run=${run}`,
+    labels: { 'io.ha-lab.managed': 'true', 'io.ha-lab.test': 'ssh', 'io.ha-lab.test-run': run },
+  };
+}
