@@ -4,10 +4,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { utils } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ExitCode, HaLabError, UsageError } from '../../src/core/errors.js';
-import type { CliContext } from '../../src/cli/cli-context.js';
+import { UsageError } from '../../src/core/errors.js';
 import { pinFileFor, sshConnector } from '../../src/cli/inventory-hosts.js';
-import { buildProgram } from '../../src/cli/program.js';
 import { doctorInventory } from '../../src/lab/inventory/doctor.js';
 import { inventoryDoctorFailure } from '../../src/lab/inventory/doctor-render.js';
 import type { InventoryDoctorReport } from '../../src/lab/inventory/doctor-report.js';
@@ -21,6 +19,7 @@ import {
   removeByLabel,
   startMachine,
 } from '../support/machines.js';
+import { type InProcessRun, runWithoutEngine } from '../support/in-process-cli.js';
 
 /**
  * `doctor --inventory` against four real sshd machines (3 masters + 1 worker, the smallest
@@ -87,29 +86,13 @@ const problemsOf = (report: InventoryDoctorReport, name: string) =>
   report.problems.filter((p) => p.host === name).map((p) => p.message);
 
 /** The CLI in-process, its engine pointing nowhere and its provider refusing to be made. */
-async function cli(args: string[]): Promise<{ exit: number; stdout: string; message: string }> {
-  let stdout = '';
-  const sink = {
-    write: (text: string) => ((stdout += text), true),
-  } as unknown as NodeJS.WriteStream;
-  const noEngine = () => {
-    throw new Error('doctor --inventory asked for the Docker engine');
-  };
-  const ctx: CliContext = {
-    signal: new AbortController().signal,
-    usageErrors: [],
-    stdout: sink,
-    stderr: sink,
-    provider: noEngine,
-    reach: async () => noEngine(),
-  };
+async function cli(args: string[]): Promise<InProcessRun> {
   vi.stubEnv('DOCKER_HOST', 'tcp://127.0.0.1:9');
   try {
-    await buildProgram(ctx).parseAsync(['node', 'ha-lab', 'doctor', ...args]);
-    return { exit: ExitCode.ok, stdout, message: '' };
-  } catch (error) {
-    if (!(error instanceof HaLabError)) throw error;
-    return { exit: error.exitCode, stdout, message: error.message };
+    return await runWithoutEngine(
+      ['doctor', ...args],
+      'doctor --inventory asked for the Docker engine',
+    );
   } finally {
     vi.unstubAllEnvs();
   }

@@ -1,14 +1,12 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExitCode, HaLabError, UsageError } from '../../../src/core/errors.js';
+import { ExitCode, UsageError } from '../../../src/core/errors.js';
 import { renderHtml, renderJson, writeReport } from '../../../src/chaos/report/index.js';
 import { readReportFile } from '../../../src/chaos/report/load-report.js';
 import { desktopOpener } from '../../../src/cli/commands/report.js';
-import { buildProgram } from '../../../src/cli/program.js';
-import type { CliContext } from '../../../src/cli/cli-context.js';
+import { type InProcessRun, runWithoutEngine } from '../../support/in-process-cli.js';
 import { passingRun } from '../../support/report-pages.js';
 
 const OLDER = join(import.meta.dirname, '..', '..', 'fixtures', 'reports', 'older-version.json');
@@ -94,32 +92,8 @@ async function put(name: string, text: string): Promise<string> {
 }
 
 /** Runs `ha-lab ARGS` in-process: what it printed, and the exit status main() would map. */
-async function run(args: string[]): Promise<{ stdout: string; exit: number; message: string }> {
-  let stdout = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      stdout += chunk.toString();
-      done();
-    },
-  }) as unknown as NodeJS.WriteStream;
-  const ctx: CliContext = {
-    signal: new AbortController().signal,
-    usageErrors: [],
-    stdout: sink,
-    stderr: sink,
-    provider: () => {
-      throw new Error('report commands must not reach the engine');
-    },
-    reach: () => Promise.reject(new Error('report commands must not reach the engine')),
-  };
-  try {
-    await buildProgram(ctx).parseAsync(['node', 'ha-lab', ...args]);
-    return { stdout, exit: ExitCode.ok, message: '' };
-  } catch (error) {
-    if (error instanceof HaLabError)
-      return { stdout, exit: error.exitCode, message: error.message };
-    throw error;
-  }
+function run(args: string[]): Promise<InProcessRun> {
+  return runWithoutEngine(args, 'report commands must not reach the engine');
 }
 
 describe('ha-lab report', () => {

@@ -2,12 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ExitCode, HaLabError } from '../../../src/core/errors.js';
-import type { CliContext } from '../../../src/cli/cli-context.js';
 import { doctorMode } from '../../../src/cli/commands/doctor.js';
 import { hostKeyPolicy, pinFileFor } from '../../../src/cli/inventory-hosts.js';
-import { buildProgram } from '../../../src/cli/program.js';
 import { loadInventory } from '../../../src/lab/inventory/index.js';
+import { type InProcessRun, runWithoutEngine } from '../../support/in-process-cli.js';
 import { inventory as inventoryText } from '../lab/inventory/fixture.js';
 
 let dir: string;
@@ -27,25 +25,8 @@ afterAll(async () => {
 });
 
 /** Runs the command tree in-process; the engine must never be asked for. */
-async function doctor(args: string[]): Promise<{ exit: number; code?: string; message?: string }> {
-  const sink = { write: () => true } as unknown as NodeJS.WriteStream;
-  const ctx: CliContext = {
-    signal: new AbortController().signal,
-    usageErrors: [],
-    stdout: sink,
-    stderr: sink,
-    provider: () => {
-      throw new Error('doctor --inventory must not reach the engine');
-    },
-    reach: () => Promise.reject(new Error('doctor --inventory must not reach the engine')),
-  };
-  try {
-    await buildProgram(ctx).parseAsync(['node', 'ha-lab', 'doctor', ...args]);
-    return { exit: ExitCode.ok };
-  } catch (error) {
-    if (!(error instanceof HaLabError)) throw error;
-    return { exit: error.exitCode, code: error.code, message: error.message };
-  }
+function doctor(args: string[]): Promise<InProcessRun> {
+  return runWithoutEngine(['doctor', ...args], 'doctor --inventory must not reach the engine');
 }
 
 describe('doctor: which doctor the flags ask for', () => {
