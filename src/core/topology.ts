@@ -53,6 +53,14 @@ export interface Topology {
   nodes: NodeSpec[];
 }
 
+/**
+ * The nodes' link: the interface carrying node IPs and the VIP, and the VIP's prefix. A
+ * Docker lab's nodes all have eth0 on a /24; an inventory names its hosts' own.
+ */
+export function labLink(t: Pick<Topology, 'vipNetwork'>): { interface: string; prefix: number } {
+  return t.vipNetwork ?? { interface: 'eth0', prefix: 24 };
+}
+
 export const LABEL_MANAGED = 'io.ha-lab.managed';
 export const LABEL_LAB = 'io.ha-lab.lab';
 export const LABEL_NODE = 'io.ha-lab.node';

@@ -96,3 +96,27 @@ export async function onEachNode<N extends { name: string }>(
     ),
   );
 }
+
+/** One named step outside an action list (artifacts, hosts), reported like an action. */
+export async function runStep<T>(
+  options: { events: EventSink; signal?: AbortSignal | undefined },
+  phase: string,
+  step: () => Promise<T>,
+): Promise<T> {
+  const started = Date.now();
+  options.events({ kind: 'phase-started', at: started, phase });
+  try {
+    const result = await step();
+    options.events({ kind: 'phase-done', at: Date.now(), phase, durationMs: Date.now() - started });
+    return result;
+  } catch (error) {
+    if (!options.signal?.aborted) {
+      const message =
+        error instanceof HaLabError
+          ? error.message
+          : ((error as Error).message?.split('\n')[0] ?? String(error));
+      options.events({ kind: 'phase-failed', at: Date.now(), phase, message });
+    }
+    throw error;
+  }
+}

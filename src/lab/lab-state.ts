@@ -3,6 +3,9 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { RuntimeError, UsageError } from '../core/errors.js';
 import { labStateDir } from '../core/paths.js';
+import { type Topology, buildTopology } from '../core/topology.js';
+import type { Inventory } from './inventory/model.js';
+import { inventoryTopology } from './inventory/topology.js';
 
 /**
  * The lab's state file: what `up` created and how, so every later command (status, scenario,
@@ -26,8 +29,29 @@ const labStateSchema = z.object({
   bootstrapToken: z.string().optional(),
   certificateKey: z.string().optional(),
   caCertHash: z.string().optional(),
+  /**
+   * An inventory lab: its machines are the user's hosts, reached over SSH. The checked
+   * inventory is kept as `up` read it, so later commands address the same hosts even when
+   * the file changed (down --inventory reads the file again).
+   */
+  inventory: z
+    .object({
+      /** Absolute path of the file `up` read (host-key pins are kept per file). */
+      file: z.string(),
+      inventory: z.custom<Inventory>((v) => typeof v === 'object' && v !== null),
+      /** A host has no kernel config kubeadm's SystemVerification could read. */
+      kernelConfigMissing: z.boolean(),
+    })
+    .optional(),
 });
 export type LabState = z.infer<typeof labStateSchema>;
+
+/** The lab's nodes and addresses: from its subnet, or from its inventory's hosts. */
+export function labTopology(state: LabState): Topology {
+  return state.inventory
+    ? inventoryTopology(state.inventory.inventory, state.lab)
+    : buildTopology(state.lab, state.subnet);
+}
 
 export const STATE_FILE = 'state.json';
 /** Under the state dir: snapshot manifests and state copies (see lab/snapshot). */

@@ -7,10 +7,10 @@ import { apiBaseUrl } from './access.js';
 import { kubeconfigPath } from './actions/kubeadm-actions.js';
 import { adminIdentity } from './clients/api-client.js';
 import type { TlsIdentity } from './clients/tls-request.js';
-import { type LabState, readLabState } from './lab-state.js';
+import { type LabState, labTopology, readLabState } from './lab-state.js';
 import { nodeRunners } from './node-access.js';
 import { loadProbeCredentials } from './pki-files.js';
-import { type Topology, buildTopology, validateLabName } from '../core/topology.js';
+import { type Topology, validateLabName } from '../core/topology.js';
 
 /** A running lab as seen by chaos and the TUI: where it is and how to talk to it. */
 export interface OpenLab {
@@ -44,7 +44,7 @@ export async function openLab(
       `lab "${lab}" is not ready (phase ${state.phase}): run \`ha-lab up --name ${lab}\` first`,
     );
   }
-  const topology = buildTopology(lab, state.subnet);
+  const topology = labTopology(state);
   const stateDir = labStateDir(lab);
   // A lab that is not ready (nodes only, or failed half-way) may have no kubeconfig or PKI yet;
   // heal only needs the nodes, so it gets empty identities that no API or etcd call accepts.

@@ -7,7 +7,7 @@ import { gatherLabEvidence, type LabEvidence } from './evidence/lab-evidence.js'
 import { etcdHealthy, etcdStatus } from './clients/etcd-client.js';
 import { errorCode } from './clients/tls-request.js';
 import { kubeconfigPath } from './actions/kubeadm-actions.js';
-import { readLabState } from './lab-state.js';
+import { labTopology, readLabState } from './lab-state.js';
 import { nodeRunners } from './node-access.js';
 import { loadProbeCredentials } from './pki-files.js';
 import type { LabStatus } from './status-schema.js';
@@ -15,7 +15,6 @@ import {
   LABEL_LAB,
   LABEL_MANAGED,
   LABEL_NODE,
-  buildTopology,
   masters,
   validateLabName,
 } from '../core/topology.js';
@@ -56,7 +55,7 @@ export async function labStatus(provider: Provider, labName: string): Promise<La
     problems: [],
   };
   if (!state) return { ...empty, exists: containers.length > 0 };
-  const topology = buildTopology(lab, state.subnet);
+  const topology = labTopology(state);
   const runners = nodeRunners(topology, provider);
   const byNode = new Map(containers.map((c) => [c.labels[LABEL_NODE] ?? '', c.state]));
   const running = new Set([...byNode].filter(([, s]) => s === 'running').map(([n]) => n));

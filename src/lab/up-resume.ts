@@ -1,11 +1,11 @@
 import { UsageError } from '../core/errors.js';
-import { LABEL_NODE, buildTopology } from '../core/topology.js';
+import { LABEL_NODE } from '../core/topology.js';
 import { runActions } from './action.js';
 import { haActions } from './actions/ha-actions.js';
 import { haResumeActions } from './actions/resume-actions.js';
 import { createNodes, waitForSystemd } from './actions/node-actions.js';
 import { newLabContext } from './lab-context.js';
-import { type LabState, ensureStateDir } from './lab-state.js';
+import { type LabState, ensureStateDir, labTopology } from './lab-state.js';
 import type { UpOptions, UpResult } from './up-options.js';
 
 /** `up` on an existing lab: start stopped nodes (e.g. after an engine restart), else refuse. */
@@ -30,7 +30,7 @@ export async function resume(
       `lab "${state.lab}" was left half-made (phase ${state.phase}): run \`ha-lab down --name ${state.lab}\`, then \`ha-lab up\``,
     );
   }
-  const topology = buildTopology(state.lab, state.subnet);
+  const topology = labTopology(state);
   const stateDir = await ensureStateDir(state.lab);
   const context = newLabContext({ provider: options.provider, topology, state, stateDir }, options);
   const since = Date.now();

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { HaLabError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { cacheRoot } from '../core/paths.js';
 import { cgroupMode } from '../runtime/host-facts.js';
 import type { Provider } from '../runtime/provider.js';
-import { runActions } from './action.js';
+import { runActions, runStep } from './action.js';
 import { haActions } from './actions/ha-actions.js';
 import { bootNodes } from './actions/node-actions.js';
 import { BASE_IMAGE, ensureArtifacts } from './artifacts/ensure-artifacts.js';
@@ -193,25 +193,6 @@ async function claimSubnet(
     'no-free-subnet',
     'could not claim a free subnet after 10 attempts: pass --subnet with a free /24',
   );
-}
-
-async function runStep<T>(options: UpOptions, phase: string, step: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  options.events({ kind: 'phase-started', at: started, phase });
-  try {
-    const result = await step();
-    options.events({ kind: 'phase-done', at: Date.now(), phase, durationMs: Date.now() - started });
-    return result;
-  } catch (error) {
-    if (!options.signal?.aborted) {
-      const message =
-        error instanceof HaLabError
-          ? error.message
-          : ((error as Error).message?.split('\n')[0] ?? String(error));
-      options.events({ kind: 'phase-failed', at: Date.now(), phase, message });
-    }
-    throw error;
-  }
 }
 
 async function handleFailure(

@@ -1,8 +1,13 @@
+import { type Topology, labLink } from '../core/topology.js';
 import type { NodeRunner } from '../runtime/node-runner.js';
 
-/** Does this node hold the VIP on eth0 right now (asked of its own kernel)? */
-export async function holdsVip(runner: NodeRunner, vip: string): Promise<boolean> {
-  const result = await runner.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'], {
+type VipPlace = Pick<Topology, 'vip' | 'vipNetwork'>;
+
+/** Does this node hold the VIP on the lab's link right now (asked of its own kernel)? */
+export async function holdsVip(runner: NodeRunner, topology: VipPlace): Promise<boolean> {
+  const vip = topology.vip;
+  const dev = labLink(topology).interface;
+  const result = await runner.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', dev], {
     timeoutMs: 5000,
   });
   return result.exitCode === 0 && result.stdout.includes(` ${vip}/`);
@@ -12,12 +17,12 @@ export async function holdsVip(runner: NodeRunner, vip: string): Promise<boolean
 export async function vipHolders(
   runners: Record<string, NodeRunner>,
   names: readonly string[],
-  vip: string,
+  topology: VipPlace,
 ): Promise<string[]> {
   const held = await Promise.all(
     names.map(async (name) => {
       const runner = runners[name];
-      return runner && (await holdsVip(runner, vip).catch(() => false)) ? name : undefined;
+      return runner && (await holdsVip(runner, topology).catch(() => false)) ? name : undefined;
     }),
   );
   return held.filter((n): n is string => Boolean(n));

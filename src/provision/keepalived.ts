@@ -1,4 +1,4 @@
-import { API_PORT, masters, type NodeSpec, type Topology } from '../core/topology.js';
+import { API_PORT, labLink, masters, type NodeSpec, type Topology } from '../core/topology.js';
 
 export const KEEPALIVED_CONF_PATH = '/etc/keepalived/keepalived.conf';
 export const KEEPALIVED_CHECK_SCRIPT_PATH = '/etc/keepalived/check_apiserver.sh';
@@ -9,7 +9,6 @@ export const KEEPALIVED_NOTIFY_SCRIPT_PATH = '/etc/keepalived/notify_state.sh';
  * reach its own API through it) and removes it once the API answers through the VIP.
  */
 export const KEEPALIVED_BOOTSTRAP_MARKER = '/etc/keepalived/bootstrapping';
-export const VRRP_INTERFACE = 'eth0';
 export const VRRP_INSTANCE = 'HA_LAB_API';
 
 /**
@@ -95,7 +94,7 @@ export function renderKeepalivedConf(
         // All BACKUP: nopreempt only works from BACKUP, and priorities decide the election.
         'state BACKUP',
         ...(preempt ? [] : ['nopreempt']),
-        `interface ${VRRP_INTERFACE}`,
+        `interface ${labLink(topology).interface}`,
         `virtual_router_id ${virtualRouterId(topology.lab)}`,
         `priority ${master.priority}`,
         `advert_int ${fast ? '0.2' : '1'}`,
@@ -113,7 +112,10 @@ export function renderKeepalivedConf(
         ),
         '}',
         'virtual_ipaddress {',
-        ...indent([`${topology.vip}/24 dev ${VRRP_INTERFACE}`], 1),
+        ...indent(
+          [`${topology.vip}/${labLink(topology).prefix} dev ${labLink(topology).interface}`],
+          1,
+        ),
         '}',
         'track_script {',
         ...indent(['chk_apiserver'], 1),

@@ -1,4 +1,4 @@
-import { VXLAN_ID, VXLAN_PORT, type NodeSpec, type Topology } from '../core/topology.js';
+import { VXLAN_ID, VXLAN_PORT, labLink, type NodeSpec, type Topology } from '../core/topology.js';
 import { CNI_CONF_DIR } from './containerd.js';
 
 export const CNI_NETWORK_NAME = 'halab';
@@ -10,7 +10,6 @@ export const POD_MTU = 1450;
 export const POD_NETWORK_SCRIPT_PATH = '/usr/local/sbin/halab-podnet';
 export const POD_NETWORK_UNIT_NAME = 'halab-podnet.service';
 export const POD_NETWORK_UNIT_PATH = `/etc/systemd/system/${POD_NETWORK_UNIT_NAME}`;
-const NODE_INTERFACE = 'eth0';
 const MASQUERADE_COMMENT = 'ha-lab pod to lab network';
 
 /**
@@ -63,7 +62,7 @@ export function renderPodNetworkScript(topology: Topology, node: NodeSpec): stri
     `if ! ip link show ${VXLAN_DEVICE} >/dev/null 2>&1; then`,
     // Learning stays on: the all-zero entries below only carry broadcast (ARP) and unknown
     // destinations; once a peer's MAC is learnt its frames go to that one node.
-    `  ip link add ${VXLAN_DEVICE} type vxlan id ${VXLAN_ID} dstport ${VXLAN_PORT} dev ${NODE_INTERFACE} local ${node.ip}`,
+    `  ip link add ${VXLAN_DEVICE} type vxlan id ${VXLAN_ID} dstport ${VXLAN_PORT} dev ${labLink(topology).interface} local ${node.ip}`,
     'fi',
     `ip link set ${VXLAN_DEVICE} mtu ${POD_MTU}`,
     `ip addr replace ${node.overlayIp}/24 dev ${VXLAN_DEVICE}`,
@@ -83,7 +82,7 @@ export function renderPodNetworkScript(topology: Topology, node: NodeSpec): stri
       (peer) => `ip route replace ${peer.podCidr} via ${peer.overlayIp} dev ${VXLAN_DEVICE} onlink`,
     ),
     '',
-    `rule=(-s ${node.podCidr} -o ${NODE_INTERFACE} -m comment --comment '${MASQUERADE_COMMENT}' -j MASQUERADE)`,
+    `rule=(-s ${node.podCidr} -o ${labLink(topology).interface} -m comment --comment '${MASQUERADE_COMMENT}' -j MASQUERADE)`,
     'iptables -t nat -C POSTROUTING "${rule[@]}" 2>/dev/null || iptables -t nat -A POSTROUTING "${rule[@]}"',
     '',
   ];

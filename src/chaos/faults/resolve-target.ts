@@ -9,7 +9,7 @@ export async function currentVipHolders(lab: OpenLab): Promise<string[]> {
   return vipHolders(
     lab.runners,
     masters(lab.topology).map((m) => m.name),
-    lab.topology.vip,
+    lab.topology,
   );
 }
 

@@ -68,7 +68,7 @@ export const renewCerts: Operation = {
     }
     const { holders } = await ctx.step('find the VIP holder', undefined, async () => {
       const names = group.map((m) => m.name);
-      const holders = await vipHolders(ctx.lab.runners, names, ctx.lab.topology.vip);
+      const holders = await vipHolders(ctx.lab.runners, names, ctx.lab.topology);
       // `holder` is what the step's record keeps (it keeps strings and numbers only).
       return { holder: holders.join(','), holders };
     });

@@ -1,4 +1,4 @@
-import { containerName, masters } from '../../core/topology.js';
+import { containerName, labLink, masters } from '../../core/topology.js';
 import type { LineStream, MachineEvent } from '../../runtime/provider.js';
 import { LABEL_LAB, LABEL_MANAGED, LABEL_NODE } from '../../core/topology.js';
 import { type ProbeContext, everyInterval, tick } from './probe-context.js';
@@ -71,9 +71,12 @@ export function vipProbe(ctx: ProbeContext): Promise<void>[] {
           },
         );
         const runner = ctx.lab.runners[name];
-        const now = await runner?.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'], {
-          timeoutMs: 3000,
-        });
+        const now = await runner?.exec(
+          ['ip', '-4', '-o', 'addr', 'show', 'dev', labLink(ctx.lab.topology).interface],
+          {
+            timeoutMs: 3000,
+          },
+        );
         if (now && now.exitCode === 0)
           set(name, now.stdout.includes(` ${vip}/`) ? 'holds' : 'free');
         const onAbort = () => stream?.close();

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { RuntimeError, UsageError } from '../../core/errors.js';
-import { readLabState } from '../../lab/lab-state.js';
+import { labTopology, readLabState } from '../../lab/lab-state.js';
 import { nodeRunners } from '../../lab/node-access.js';
-import { buildTopology, findNode, validateLabName } from '../../core/topology.js';
+import { findNode, validateLabName } from '../../core/topology.js';
 import type { CliContext } from '../cli-context.js';
 import { nameOption } from '../options.js';
 
-async function labTopology(name: string) {
+async function topologyOf(name: string) {
   const lab = validateLabName(name);
   const state = await readLabState(lab);
   if (!state)
@@ -14,7 +14,7 @@ async function labTopology(name: string) {
       'no-such-lab',
       `lab "${lab}" does not exist: start it with \`ha-lab up --name ${lab}\``,
     );
-  return buildTopology(lab, state.subnet);
+  return labTopology(state);
 }
 
 export function registerExec(program: Command, ctx: CliContext): void {
@@ -25,7 +25,7 @@ export function registerExec(program: Command, ctx: CliContext): void {
     .argument('<node>', 'master-0..2 or worker-0..2')
     .argument('<command...>', 'the command (after --)')
     .action(async (node: string, command: string[], flags: { name: string }) => {
-      const topology = await labTopology(flags.name);
+      const topology = await topologyOf(flags.name);
       findNode(topology, node);
       const runner = nodeRunners(topology, await ctx.reach())[node];
       if (!runner) throw new RuntimeError('no-runner', `no runner for ${node}`);
@@ -44,7 +44,7 @@ export function registerExec(program: Command, ctx: CliContext): void {
     .option('-n, --lines <n>', 'number of lines', '200')
     .action(
       async (node: string, unit: string | undefined, flags: { name: string; lines: string }) => {
-        const topology = await labTopology(flags.name);
+        const topology = await topologyOf(flags.name);
         findNode(topology, node);
         const lines = Number(flags.lines);
         if (!Number.isInteger(lines) || lines <= 0)

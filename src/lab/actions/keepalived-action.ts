@@ -73,7 +73,7 @@ export async function waitForMaster0Vip(ctx: LabContext): Promise<void> {
   const runner = first ? ctx.runners[first.name] : undefined;
   if (!first || !runner) throw new Error('no master-0');
   await onNode(first.name, () =>
-    waitFor(async () => ((await holdsVip(runner, ctx.topology.vip)) ? true : undefined), {
+    waitFor(async () => ((await holdsVip(runner, ctx.topology)) ? true : undefined), {
       what: `master-0 to hold the VIP ${ctx.topology.vip}`,
       timeoutMs: 30_000,
       intervalMs: 250,

@@ -43,7 +43,7 @@ export function kubeconfigPath(stateDir: string): string {
  * the bridge sysctl is per-host and owned by the engine.
  */
 export function ignoredPreflight(ctx: {
-  state: Pick<LabState, 'kubernetesVersion' | 'cgroupV1'>;
+  state: Pick<LabState, 'kubernetesVersion' | 'cgroupV1' | 'inventory'>;
 }): string[] {
   const checks = [
     'Swap',
@@ -52,7 +52,12 @@ export function ignoredPreflight(ctx: {
     'Mem',
   ];
   const version = resolveKubernetesVersion(ctx.state.kubernetesVersion);
-  if (ctx.state.cgroupV1 || needsCgroupV1Override(version, ctx.state.cgroupV1))
+  // An inventory host without a readable kernel config: SystemVerification would fail on it.
+  if (
+    ctx.state.cgroupV1 ||
+    needsCgroupV1Override(version, ctx.state.cgroupV1) ||
+    ctx.state.inventory?.kernelConfigMissing
+  )
     checks.push('SystemVerification');
   return checks;
 }

@@ -27,10 +27,10 @@ export interface NodeImageInputs {
   componentImageIds: string[];
 }
 
-const NODE_BINARIES = ['kubeadm', 'kubelet', 'kubectl'] as const;
-const KUBELET_BIN = '/usr/local/bin/kubelet';
+export const NODE_BINARIES = ['kubeadm', 'kubelet', 'kubectl'] as const;
+export const KUBELET_BIN = '/usr/local/bin/kubelet';
 /** etcdutl works on a stopped member's files (snapshot restore); etcdctl talks to members. */
-const ETCD_BINARIES = ['etcd', 'etcdctl', 'etcdutl'] as const;
+export const ETCD_BINARIES = ['etcd', 'etcdctl', 'etcdutl'] as const;
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -42,13 +42,35 @@ async function listFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Files rendered into the image (containerd config, kubelet units): part of the content hash. */
-function renderedFiles(expected: ExpectedImages): Record<string, string> {
+/**
+ * Files rendered into the image (containerd config, kubelet units): part of the content hash.
+ * Keys are paths relative to / (an inventory host gets the same files, see host-bundle).
+ */
+export function renderedFiles(expected: ExpectedImages): Record<string, string> {
   return {
     'etc/containerd/config.toml': renderContainerdConfig({ pauseImage: expected.pause }),
     [KUBELET_UNIT_PATH.slice(1)]: renderKubeletUnit(KUBELET_BIN),
     [KUBEADM_DROP_IN_PATH.slice(1)]: renderKubeadmDropIn(KUBELET_BIN),
   };
+}
+
+/** The component images a node imports at boot, as `docker save` archives, by role. */
+export interface PreloadArchive {
+  file: string;
+  tags: string[];
+  /** Only masters run the control plane; every node runs pause, kube-proxy and CoreDNS. */
+  mastersOnly: boolean;
+}
+
+export function preloadArchives(e: ExpectedImages): PreloadArchive[] {
+  return [
+    { file: 'common.tar', tags: [e.pause, e.coredns, e.proxy], mastersOnly: false },
+    {
+      file: 'control-plane.tar',
+      tags: [e.apiserver, e.controllerManager, e.scheduler],
+      mastersOnly: true,
+    },
+  ];
 }
 
 /**
@@ -95,20 +117,10 @@ export async function ensureNodeImage(
     await place(join(inputs.kubernetes.dir, name), join(stage, 'bin', name));
   for (const name of ETCD_BINARIES)
     await place(join(inputs.etcd.dir, name), join(stage, 'bin', name));
-  const e = inputs.expected;
   progress(ctx, 'images', 'saving component images for preloading');
-  await ctx.images.save(
-    [e.pause, e.coredns, e.proxy],
-    join(stage, 'preload', 'common.tar'),
-    logFile,
-    ctx.signal,
-  );
-  await ctx.images.save(
-    [e.apiserver, e.controllerManager, e.scheduler],
-    join(stage, 'preload', 'control-plane.tar'),
-    logFile,
-    ctx.signal,
-  );
+  for (const archive of preloadArchives(inputs.expected)) {
+    await ctx.images.save(archive.tags, join(stage, 'preload', archive.file), logFile, ctx.signal);
+  }
   try {
     await ctx.images.build({
       contextDir: stage,

@@ -82,7 +82,7 @@ async function nodeFacts(access: EvidenceAccess, signal?: AbortSignal): Promise<
       const runner = access.runners[n.name];
       if (!runner) return unreachableNode(n.name, n.role, 'no runner');
       try {
-        const r = await runner.exec(['sh', '-c', nodeFactsScript(n.role, access.topology.vip)], {
+        const r = await runner.exec(['sh', '-c', nodeFactsScript(n.role, access.topology)], {
           timeoutMs: NODE_TIMEOUT_MS,
           signal,
         });

@@ -1,4 +1,4 @@
-import type { Role as NodeRole } from '../../core/topology.js';
+import { type Role as NodeRole, type Topology, labLink } from '../../core/topology.js';
 import { CONTROL_PLANE_COMMANDS } from '../versions.js';
 
 /**
@@ -48,7 +48,11 @@ export function requiredStaticPods(role: NodeRole): string[] {
 }
 
 /** The shell script that prints a node's facts, one per line, for parseNodeFacts. */
-export function nodeFactsScript(role: NodeRole, vip: string): string {
+export function nodeFactsScript(
+  role: NodeRole,
+  topology: Pick<Topology, 'vip' | 'vipNetwork'>,
+): string {
+  const vip = topology.vip;
   const services = requiredServices(role).join(' ');
   const pods = requiredStaticPods(role).join(' ');
   return `set -u
@@ -65,7 +69,7 @@ done
 ${
   role === 'master'
     ? `if [ -r ${VRRP_STATE_FILE} ]; then echo "vrrp $(cat ${VRRP_STATE_FILE}) $(stat -c %.3Y ${VRRP_STATE_FILE})"; else echo "vrrp - -"; fi
-if ip -4 -o addr show dev eth0 | grep -q " ${vip}/"; then echo "vip holds"; else echo "vip free"; fi`
+if ip -4 -o addr show dev ${labLink(topology).interface} | grep -q " ${vip}/"; then echo "vip holds"; else echo "vip free"; fi`
     : ''
 }
 `;

@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import type { LabEvent } from '../../core/events.js';
-import { buildTopology, containerName, findNode, validateLabName } from '../../core/topology.js';
+import { containerName, findNode, validateLabName } from '../../core/topology.js';
 import type { Provider } from '../../runtime/provider.js';
 import { type Action, onNode, runActions } from '../action.js';
 import { nodeLabels, nodeMachineSpec, waitForSystemd } from '../actions/node-actions.js';
@@ -8,7 +8,7 @@ import { wholeAgain } from '../actions/resume-actions.js';
 import { clearFaultJournal } from '../fault-journal-file.js';
 import { type LabContext, newLabContext } from '../lab-context.js';
 import { lockLab } from '../lab-lock.js';
-import { ensureStateDir, readLabState } from '../lab-state.js';
+import { ensureStateDir, labTopology, readLabState } from '../lab-state.js';
 import { loadProbeCredentials } from '../pki-files.js';
 import { type PristineProof, provePristine, writeCanary } from './pristine.js';
 import { refuseUnsnapshottable, type SnapshotOptions } from './save.js';
@@ -163,7 +163,7 @@ export async function resetLab(
       options.events(event);
     };
     const stateDir = await ensureStateDir(lab);
-    const topology = buildTopology(lab, state.subnet);
+    const topology = labTopology(state);
     const ctx = newLabContext(
       { provider, topology, state, stateDir },
       { events, signal: options.signal },

@@ -141,7 +141,7 @@ export async function moveVipAway(
   await run(runnerFor(lab.runners, holder), ['systemctl', 'stop', 'keepalived']);
   return waitFor(
     async () => {
-      const held = await vipHolders(lab.runners, names, lab.topology.vip);
+      const held = await vipHolders(lab.runners, names, lab.topology);
       const newHolder = held.length === 1 && held[0] !== holder ? held[0] : undefined;
       return newHolder && (await isReady(lab.apiUrl, lab.admin)) ? { newHolder } : undefined;
     },

@@ -80,7 +80,7 @@ export async function upgradeLab(
   );
   const { holder } = await steps.step('find the VIP holder', undefined, async () => {
     const names = masters(lab.topology).map((m) => m.name);
-    const held = await vipHolders(lab.runners, names, lab.topology.vip);
+    const held = await vipHolders(lab.runners, names, lab.topology);
     if (held.length !== 1)
       throw new Error(`expected one VIP holder before the upgrade, found ${held.length}`);
     return { holder: held[0] };

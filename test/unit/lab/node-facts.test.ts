@@ -45,9 +45,18 @@ describe('node facts', () => {
   });
 
   it('asks a worker for its node services only, a master also for etcd, keepalived and the VIP', () => {
-    expect(nodeFactsScript('worker', '10.0.0.200')).not.toMatch(/etcd|keepalived|vip/);
-    const master = nodeFactsScript('master', '10.0.0.200');
+    expect(nodeFactsScript('worker', { vip: '10.0.0.200' })).not.toMatch(/etcd|keepalived|vip/);
+    const master = nodeFactsScript('master', { vip: '10.0.0.200' });
     expect(master).toContain('for unit in containerd kubelet etcd keepalived');
     expect(master).toContain('" 10.0.0.200/"');
+    expect(master).toContain('dev eth0 |');
+  });
+
+  it("asks an inventory host about the VIP on the inventory's interface", () => {
+    const script = nodeFactsScript('master', {
+      vip: '192.168.10.100',
+      vipNetwork: { interface: 'ens3', prefix: 22 },
+    });
+    expect(script).toContain('ip -4 -o addr show dev ens3 | grep -q " 192.168.10.100/"');
   });
 });

@@ -1,0 +1,234 @@
+import { UsageError } from '../../core/errors.js';
+import { PRELOADED_MARKER, type NodeSpec } from '../../core/topology.js';
+import {
+  HOST_LEDGER_DIR,
+  HOST_LEDGER_PATH,
+  type HostLedger,
+  type LedgerEntries,
+  addToLedger,
+  emptyLedger,
+  parseLedger,
+  renderLedger,
+} from '../../provision/host-ledger.js';
+import {
+  HOST_SYSCTL_PATH,
+  HOST_MODULES_PATH,
+  renderHostModules,
+  renderHostSysctls,
+} from '../../provision/host-kernel.js';
+import { type NodeRunner, run, writeNodeFile } from '../../runtime/node-runner.js';
+import { type HostBundle, bundleFilesFor } from '../artifacts/host-bundle.js';
+import { HOST_DEB_DIR } from './host-deb-install.js';
+import { ensureHostPackages, type HostPackagesOptions } from './host-packages.js';
+import type { HostSession } from './host-session.js';
+
+/**
+ * Makes one of the user's hosts what a node container is when it boots from the node image:
+ * the packages, binaries, kubelet units, containerd configured as kubelet expects, the
+ * kernel settings, and the role's component images imported into containerd. Every change is
+ * first entered in the host's ledger (provision/host-ledger.ts), so `down --inventory` can
+ * undo exactly this; every step skips what the host already has, so a second run resumes an
+ * interrupted one without sending again what arrived.
+ */
+
+const CONTAINERD_CONFIG = '/etc/containerd/config.toml';
+const ROLE_FILE = '/etc/ha-lab/role';
+const BACKUP_DIR = `${HOST_LEDGER_DIR}/backup`;
+const COMMAND_TIMEOUT_MS = 120_000;
+/** Importing the control-plane archive unpacks ~150 MB of layers. */
+const IMPORT_TIMEOUT_MS = 300_000;
+/** Units whose lifecycle is ha-lab's on a host (down stops and disables them). */
+const LAB_UNITS = ['kubelet.service', 'etcd.service', 'keepalived.service', 'halab-podnet.service'];
+
+export interface HostPrepareOptions {
+  lab: string;
+  bundle: HostBundle;
+  /** With the deb index already opened and filled for every host (`fetchDebs`), if any lacked one. */
+  packages: HostPackagesOptions;
+  /** The packages `fetchDebs` planned for this host, entered in the ledger before installing. */
+  plannedPackages: string[];
+  signal: AbortSignal;
+}
+
+export interface HostPrepareResult {
+  node: string;
+  packagesInstalled: number;
+  filesSent: number;
+  bytesSent: number;
+  filesSkipped: number;
+  imagesImported: number;
+  cgroupV2: boolean;
+  kernelConfig: boolean;
+  durationMs: number;
+}
+
+export async function readHostLedger(runner: NodeRunner): Promise<HostLedger | undefined> {
+  const result = await runner.exec(['cat', HOST_LEDGER_PATH], { timeoutMs: COMMAND_TIMEOUT_MS });
+  return result.exitCode === 0 ? parseLedger(result.stdout) : undefined;
+}
+
+class Ledger {
+  constructor(
+    private readonly runner: NodeRunner,
+    private ledger: HostLedger,
+  ) {}
+  get current(): HostLedger {
+    return this.ledger;
+  }
+  /** Written (0600: it names what the host runs) before the change it records is made. */
+  async record(entries: LedgerEntries): Promise<void> {
+    const next = addToLedger(this.ledger, entries);
+    if (JSON.stringify(next) === JSON.stringify(this.ledger)) return;
+    await writeNodeFile(this.runner, HOST_LEDGER_PATH, renderLedger(next), 0o600);
+    this.ledger = next;
+  }
+}
+
+/** Opens the host's ledger for `lab`; a host another lab holds is refused (exit 2). */
+async function openLedger(runner: NodeRunner, lab: string, host: string): Promise<Ledger> {
+  const found = await readHostLedger(runner);
+  if (found && found.lab !== lab) {
+    throw new UsageError(
+      'host-in-other-lab',
+      `${host}: already holds ha-lab lab "${found.lab}": run \`ha-lab down --name ${found.lab}\` (or down --inventory with its file) first`,
+    );
+  }
+  const ledger = new Ledger(runner, found ?? emptyLedger(lab));
+  if (!found) await ledger.record({ dirs: [HOST_LEDGER_DIR] });
+  return ledger;
+}
+
+export async function prepareHost(
+  session: HostSession,
+  node: NodeSpec,
+  options: HostPrepareOptions,
+): Promise<HostPrepareResult> {
+  const started = Date.now();
+  const { runner } = session;
+  const { signal } = options;
+  const ledger = await openLedger(runner, options.lab, node.host?.name ?? node.name);
+
+  await ledger.record({ packages: options.plannedPackages, dirs: [HOST_DEB_DIR] });
+  const packages = await ensureHostPackages(session, node.role, options.packages);
+  // What apt really installed, in case the plan and the install disagree.
+  await ledger.record({ packages: packages.installed.map((p) => p.name) });
+
+  const files = bundleFilesFor(options.bundle, node.role);
+  await backUpForeignFile(runner, ledger, CONTAINERD_CONFIG);
+  await ledger.record({
+    files: [...files.map((f) => f.remote), ROLE_FILE, HOST_SYSCTL_PATH, HOST_MODULES_PATH],
+    dirs: ['/var/lib/ha-lab', '/etc/ha-lab'],
+    units: LAB_UNITS,
+  });
+  let filesSent = 0;
+  let bytesSent = 0;
+  let configChanged = false;
+  for (const file of files) {
+    const sent = await session.upload(file.local, file.remote, {
+      mode: file.mode,
+      sha256: file.sha256,
+      signal,
+    });
+    if (sent.skipped) continue;
+    filesSent += 1;
+    bytesSent += sent.bytesSent;
+    if (file.remote === CONTAINERD_CONFIG) configChanged = true;
+  }
+  await writeNodeFile(runner, ROLE_FILE, `${node.role}\n`);
+  await writeNodeFile(runner, HOST_SYSCTL_PATH, renderHostSysctls());
+  await writeNodeFile(runner, HOST_MODULES_PATH, renderHostModules());
+  const facts = await applyKernelSettings(runner, signal);
+  await run(runner, ['systemctl', 'daemon-reload'], { timeoutMs: COMMAND_TIMEOUT_MS, signal });
+  await run(runner, ['systemctl', 'enable', '--quiet', 'containerd'], { signal });
+  await run(runner, ['systemctl', configChanged ? 'restart' : 'start', 'containerd'], {
+    timeoutMs: COMMAND_TIMEOUT_MS,
+    signal,
+  });
+  const imagesImported = await importImages(
+    runner,
+    files.filter((f) => f.imageArchive).map((f) => ({ path: f.remote, sha256: f.sha256 })),
+    signal,
+  );
+  await run(runner, ['touch', PRELOADED_MARKER], { signal });
+  return {
+    node: node.name,
+    packagesInstalled: packages.installed.length,
+    filesSent,
+    bytesSent,
+    filesSkipped: files.length - filesSent,
+    imagesImported,
+    ...facts,
+    durationMs: Date.now() - started,
+  };
+}
+
+/**
+ * A file ha-lab is about to replace that the host had before (a containerd config of its
+ * own) is copied aside once and entered as a backup, so `down` puts it back.
+ */
+async function backUpForeignFile(runner: NodeRunner, ledger: Ledger, path: string): Promise<void> {
+  const known = ledger.current.files.includes(path) || path in ledger.current.backups;
+  if (known) return;
+  const copy = `${BACKUP_DIR}${path}`;
+  const exists = (await runner.exec(['test', '-e', path])).exitCode === 0;
+  if (!exists) return;
+  await run(runner, [
+    'sh',
+    '-ec',
+    'mkdir -p "$(dirname "$2")" && cp -a "$1" "$2"',
+    'sh',
+    path,
+    copy,
+  ]);
+  await ledger.record({ backups: { [path]: copy } });
+}
+
+/**
+ * Loads the modules and sysctls just written (a kernel with them built in has no modules to
+ * load: not an error) and reads what the cluster configuration depends on: the cgroup mode
+ * and whether a kernel config is readable for kubeadm's SystemVerification.
+ */
+async function applyKernelSettings(
+  runner: NodeRunner,
+  signal: AbortSignal,
+): Promise<{ cgroupV2: boolean; kernelConfig: boolean }> {
+  const out = await run(
+    runner,
+    [
+      'sh',
+      '-c',
+      `for m in $(grep -v '^#' "$1"); do modprobe "$m" 2>/dev/null || true; done
+sysctl -q -e -p "$2" >/dev/null 2>&1 || true
+echo "cgroup $(stat -fc %T /sys/fs/cgroup)"
+if [ -r /proc/config.gz ] || [ -r "/boot/config-$(uname -r)" ]; then echo kconfig yes; else echo kconfig no; fi`,
+      'sh',
+      HOST_MODULES_PATH,
+      HOST_SYSCTL_PATH,
+    ],
+    { timeoutMs: COMMAND_TIMEOUT_MS, signal },
+  );
+  return { cgroupV2: /cgroup cgroup2fs/.test(out), kernelConfig: /kconfig yes/.test(out) };
+}
+
+/**
+ * Imports each archive into containerd's k8s.io namespace once: a marker named by the
+ * archive's sha256 lives in containerd's own directory, so a wiped containerd imports again.
+ */
+async function importImages(
+  runner: NodeRunner,
+  archives: { path: string; sha256: string }[],
+  signal: AbortSignal,
+): Promise<number> {
+  let imported = 0;
+  for (const archive of archives) {
+    const marker = `/var/lib/containerd/.ha-lab-imported-${archive.sha256.slice(0, 16)}`;
+    if ((await runner.exec(['test', '-e', marker])).exitCode === 0) continue;
+    await run(runner, ['ctr', '--namespace', 'k8s.io', 'images', 'import', archive.path], {
+      timeoutMs: IMPORT_TIMEOUT_MS,
+      signal,
+    });
+    await run(runner, ['touch', marker], { signal });
+    imported += 1;
+  }
+  return imported;
+}
