@@ -71,6 +71,17 @@ export default defineConfig({
         },
       },
       {
+        // An inventory lab on six SSH machines, part of `npm test` but never beside the Docker e2e.
+        test: {
+          name: 'inventory',
+          include: ['test/inventory/**/*.test.ts'],
+          testTimeout: 1_800_000,
+          hookTimeout: 1_800_000,
+          fileParallelism: false,
+          sequence: { concurrent: false },
+        },
+      },
+      {
         test: {
           name: 'day2',
           include: ['test/day2/**/*.test.ts'],

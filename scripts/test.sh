@@ -23,6 +23,9 @@ npx vitest run --project unit --project integration $(json fast)
 # The e2e lab gets the machine to itself: timing checks are measured, not mocked.
 # shellcheck disable=SC2046
 npx vitest run --project e2e $(json e2e)
+# The inventory lab: six SSH machines, after the Docker lab is gone (never beside it).
+# shellcheck disable=SC2046
+npx vitest run --project inventory $(json inventory)
 if [[ -n "${CI:-}" ]]; then node scripts/check-skipped.mjs "$reports"/*.json; fi
 node scripts/check-leftovers.mjs
 echo "ha-lab: tests passed in $(( $(date +%s) - started )) s"

@@ -120,6 +120,11 @@ export interface FaultRecord {
   /** For an undo: when it was issued (`at` is when it finished). */
   issuedAt?: number;
   message?: string;
+  /**
+   * How a power fault reached an inventory host: its power command (a hypervisor's CLI) or
+   * signals to the lab's services. Absent on a Docker lab, where the engine does it.
+   */
+  method?: 'power-command' | 'service-signals';
 }
 
 /** Everything "whole" is judged on, read afresh (see src/lab/evidence). */

@@ -12,4 +12,9 @@ export interface CliContext {
    */
   provider(): Provider;
   reach(): Promise<Provider>;
+  /**
+   * The provider of an existing lab, pinged: the SSH provider of an inventory lab (its hosts
+   * and host keys as `up` recorded them), else the engine's.
+   */
+  labProvider(lab: string): Promise<Provider>;
 }

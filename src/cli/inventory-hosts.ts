@@ -60,8 +60,7 @@ export async function hostKeyPolicy(
  * Sessions over SSH, the way the lab layer asks for them. One verifier for all hosts of the
  * command, so first-seen keys of hosts connecting in parallel are pinned one at a time.
  */
-export function sshConnector(policy: HostKeyPolicy): ConnectHost {
-  const hostKeys = new HostKeyVerifier(policy);
+export function sshConnector(hostKeys: HostKeyVerifier): ConnectHost {
   return async (host, { signal, timeoutMs }) => {
     const connection = await connectSsh(host, {
       hostKeys,

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { ExitCode } from '../core/errors.js';
+import { validateLabName } from '../core/topology.js';
+import { readLabState } from '../lab/lab-state.js';
 import { DockerProvider } from '../runtime/docker-provider.js';
+import { openInventoryLab } from './inventory-lab.js';
 import type { Provider } from '../runtime/provider.js';
 import type { CliContext } from './cli-context.js';
 import { failureOf } from './exit-status.js';
@@ -28,6 +31,19 @@ async function main(argv: string[]): Promise<number> {
       const reached = ctx.provider();
       await reached.ping();
       return reached;
+    },
+    labProvider: async (lab) => {
+      const state = await readLabState(validateLabName(lab));
+      if (!state?.inventory) return ctx.reach();
+      const { knownHosts } = state.inventory;
+      const access = await openInventoryLab(
+        state,
+        knownHosts === undefined ? {} : { knownHosts },
+        controller.signal,
+      );
+      provider = access.provider;
+      await access.provider.ping();
+      return access.provider;
     },
   };
   const program = buildProgram(ctx);

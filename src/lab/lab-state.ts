@@ -39,6 +39,8 @@ const labStateSchema = z.object({
       /** Absolute path of the file `up` read (host-key pins are kept per file). */
       file: z.string(),
       inventory: z.custom<Inventory>((v) => typeof v === 'object' && v !== null),
+      /** The known_hosts file `up` was told to trust (--known-hosts), for later commands. */
+      knownHosts: z.string().optional(),
       /** A host has no kernel config kubeadm's SystemVerification could read. */
       kernelConfigMissing: z.boolean(),
     })

@@ -35,6 +35,8 @@ export interface InventoryUpOptions {
   inventory: Inventory;
   /** Absolute path of the inventory file (kept in the state). */
   file: string;
+  /** --known-hosts, resolved: kept so later commands trust the same file. */
+  knownHosts?: string;
   provider: Provider;
   connect: ConnectHost;
   /** The host bundle for this version: from the cache, or built where an engine runs. */
@@ -80,14 +82,18 @@ export async function upInventory(options: InventoryUpOptions): Promise<Inventor
         `lab "${lab}" runs Kubernetes ${existing.kubernetesVersion}: leave out --kubernetes-version, or use \`ha-lab upgrade\``,
       );
     }
-    const bundle = await runStep(options, 'artifacts', () => options.bundle(version.version));
+    // Hosts first: a wrong key or an unreachable host is known in seconds, before any build.
     const sessions = await runStep(options, 'connect', () => connectAll(options, topology));
     try {
+      const bundle = await runStep(options, 'artifacts', () => options.bundle(version.version));
       const state: LabState = existing ?? newState(options, topology, version.version, bundle);
       if (!existing) await writeLabState(state);
       const hosts = await runStep(options, 'hosts', () =>
         prepareHosts(options, topology, sessions, bundle),
-      );
+      ).catch(async (error: unknown) => {
+        await afterFailedPreparation(state, options);
+        throw error;
+      });
       const ready = existing?.phase === 'ready';
       const context = newLabContext(
         { provider: options.provider, topology, state, stateDir: await ensureStateDir(lab) },
@@ -96,8 +102,7 @@ export async function upInventory(options: InventoryUpOptions): Promise<Inventor
       await context.saveState({
         cgroupV1: hosts.some((h) => !h.cgroupV2),
         inventory: {
-          file: options.file,
-          inventory: options.inventory,
+          ...inventoryRecord(options),
           kernelConfigMissing: hosts.some((h) => !h.kernelConfig),
         },
       });
@@ -136,7 +141,15 @@ function newState(
     preempt: options.preempt,
     accessMode: 'direct',
     clusterToken: `ha-lab-${topology.lab}-${randomBytes(6).toString('hex')}`,
-    inventory: { file: options.file, inventory: options.inventory, kernelConfigMissing: false },
+    inventory: { ...inventoryRecord(options), kernelConfigMissing: false },
+  };
+}
+
+function inventoryRecord(options: InventoryUpOptions) {
+  return {
+    file: options.file,
+    inventory: options.inventory,
+    ...(options.knownHosts === undefined ? {} : { knownHosts: options.knownHosts }),
   };
 }
 
@@ -148,24 +161,51 @@ async function provision(context: LabContext, options: InventoryUpOptions): Prom
     await context.saveState({ phase: 'ready' });
   } catch (error) {
     await context.saveState({ phase: 'failed' }).catch(() => undefined);
-    if (!options.keep) {
-      options.events({
-        kind: 'log',
-        at: Date.now(),
-        level: 'info',
-        message: `returning the hosts of lab "${context.lab}" to how they were found`,
-      });
-      await options.teardown(context.state).catch(() => undefined);
-    } else {
-      options.events({
-        kind: 'log',
-        at: Date.now(),
-        level: 'warn',
-        message: `--keep: the hosts of lab "${context.lab}" are left as they are; \`ha-lab down --name ${context.lab}\` cleans them`,
-      });
-    }
+    await undoHosts(context.state, options);
     throw error;
   }
+}
+
+/**
+ * An interrupted preparation keeps what arrived, so the next `up` resumes without sending it
+ * again (the state stays at `creating`); a failed one is undone like a failed bring-up.
+ */
+async function afterFailedPreparation(state: LabState, options: InventoryUpOptions): Promise<void> {
+  if (options.signal.aborted) {
+    log(
+      options,
+      'warn',
+      `the hosts keep what arrived: \`ha-lab up --inventory\` again resumes, \`ha-lab down --name ${state.lab}\` removes it`,
+    );
+    return;
+  }
+  await writeLabState({ ...state, phase: 'failed' }).catch(() => undefined);
+  await undoHosts({ ...state, phase: 'failed' }, options);
+}
+
+async function undoHosts(state: LabState, options: InventoryUpOptions): Promise<void> {
+  if (options.keep) {
+    log(
+      options,
+      'warn',
+      `--keep: the hosts of lab "${state.lab}" are left as they are; \`ha-lab down --name ${state.lab}\` cleans them`,
+    );
+    return;
+  }
+  log(options, 'info', `returning the hosts of lab "${state.lab}" to how they were found`);
+  await options
+    .teardown(state)
+    .catch((error: unknown) =>
+      log(
+        options,
+        'warn',
+        `could not clean every host (${(error as Error).message.split('\n')[0]}): run \`ha-lab down --name ${state.lab}\``,
+      ),
+    );
+}
+
+function log(options: InventoryUpOptions, level: 'info' | 'warn', message: string): void {
+  options.events({ kind: 'log', at: Date.now(), level, message });
 }
 
 async function connectAll(

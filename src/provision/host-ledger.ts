@@ -5,6 +5,8 @@
  * still covers everything it did. Pure: rendering and parsing only; the lab layer reads and
  * writes it over the host's runner.
  */
+import { HOST_SYSCTLS } from './host-kernel.js';
+
 export const HOST_LEDGER_DIR = '/var/lib/ha-lab-host';
 export const HOST_LEDGER_PATH = `${HOST_LEDGER_DIR}/ledger.json`;
 
@@ -22,15 +24,34 @@ export interface HostLedger {
   backups: Record<string, string>;
   /** systemd units ha-lab enabled or started: stopped and disabled by `down`. */
   units: string[];
+  /**
+   * Kernel settings as they were before ha-lab (or what it runs) changed them, key -> value:
+   * put back by `down`. Removing ha-lab's sysctl.d file is not enough, since a value no file
+   * sets (ip_forward on most hosts) would keep what ha-lab left. Keys the kernel lacked then
+   * (a module not loaded yet) are absent.
+   */
+  sysctls: Record<string, string>;
 }
 
 export type LedgerEntries = Partial<Omit<HostLedger, 'schemaVersion' | 'lab'>>;
 
 export function emptyLedger(lab: string): HostLedger {
-  return { schemaVersion: 1, lab, packages: [], files: [], dirs: [], backups: {}, units: [] };
+  return {
+    schemaVersion: 1,
+    lab,
+    packages: [],
+    files: [],
+    dirs: [],
+    backups: {},
+    units: [],
+    sysctls: {},
+  };
 }
 
-/** The ledger with `entries` added, each list kept unique and in first-recorded order. */
+/**
+ * The ledger with `entries` added, each list kept unique and in first-recorded order. For a
+ * backup or a sysctl the first record wins: later ones see what ha-lab itself left.
+ */
 export function addToLedger(ledger: HostLedger, entries: LedgerEntries): HostLedger {
   const merge = (a: string[], b: string[] | undefined) => [...new Set([...a, ...(b ?? [])])];
   return {
@@ -40,6 +61,7 @@ export function addToLedger(ledger: HostLedger, entries: LedgerEntries): HostLed
     dirs: merge(ledger.dirs, entries.dirs),
     backups: { ...entries.backups, ...ledger.backups },
     units: merge(ledger.units, entries.units),
+    sysctls: { ...entries.sysctls, ...ledger.sysctls },
   };
 }
 
@@ -55,12 +77,10 @@ export function parseLedger(text: string): HostLedger | undefined {
     if (value.schemaVersion !== 1 || typeof value.lab !== 'string') return undefined;
     const list = (v: unknown) =>
       Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-    const backups =
-      value.backups && typeof value.backups === 'object'
+    const record = (v: unknown): Record<string, string> =>
+      v && typeof v === 'object' && !Array.isArray(v)
         ? Object.fromEntries(
-            Object.entries(value.backups).filter(
-              (e): e is [string, string] => typeof e[1] === 'string',
-            ),
+            Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'),
           )
         : {};
     return {
@@ -69,10 +89,47 @@ export function parseLedger(text: string): HostLedger | undefined {
       packages: list(value.packages),
       files: list(value.files),
       dirs: list(value.dirs),
-      backups,
+      backups: record(value.backups),
       units: list(value.units),
+      // A ledger written before ha-lab recorded sysctls has none: `down` then reloads the
+      // host's own files instead.
+      sysctls: record(value.sysctls),
     };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The kernel settings a host's preparation records (`readSysctlsCommand`) before it changes
+ * any: ha-lab's own (host-kernel.ts), those kubelet sets at start (its kernel tunables, since
+ * protectKernelDefaults stays off), and those kube-proxy sets in iptables mode (route_localnet
+ * for localhost NodePorts, its default conntrack TCP timeouts).
+ */
+export const RECORDED_SYSCTLS: readonly string[] = [
+  ...Object.keys(HOST_SYSCTLS),
+  'vm.overcommit_memory',
+  'vm.panic_on_oom',
+  'kernel.panic',
+  'kernel.panic_on_oops',
+  'kernel.keys.root_maxkeys',
+  'kernel.keys.root_maxbytes',
+  'net.ipv4.conf.all.route_localnet',
+  'net.netfilter.nf_conntrack_tcp_timeout_established',
+  'net.netfilter.nf_conntrack_tcp_timeout_close_wait',
+];
+
+/** Prints `key = value` for each recorded key the kernel has; `-e` skips the others. */
+export function readSysctlsCommand(): string[] {
+  return ['sysctl', '-e', ...RECORDED_SYSCTLS];
+}
+
+/** The `sysctls` entry for the ledger from `readSysctlsCommand`'s output. */
+export function parseSysctls(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^([\w.-]+) = (.*)$/.exec(line.trimEnd());
+    if (match) values[match[1]!] = match[2]!;
+  }
+  return values;
 }

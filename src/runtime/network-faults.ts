@@ -18,18 +18,64 @@ function removeTaggedRules(tag: string): string {
 done`;
 }
 
+/** An operator's SSH session into a host, which partitioning that host must leave working. */
+export interface SessionExemption {
+  /** The operator's address as the host sees it (after any NAT). */
+  operator: string;
+  /** The host's own address the session arrives at. */
+  host: string;
+  /** The port sshd answers the session on. */
+  port: number;
+}
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/**
+ * Accepts exactly the session's TCP, and the ARP between the host's address and the next hop
+ * towards the operator (the operator itself on the lab subnet, else its gateway), so the
+ * session outlives its ARP cache entries. Nothing else is let through: the host's answers
+ * about the VIP stay dropped, or the operator's cache would be poisoned as the peers' would.
+ * The next hop is read before any rule goes in, so a failure cannot leave the host cut off.
+ */
+function exemptionRules({ operator, host, port }: SessionExemption): string {
+  // The values come from the host's environment and go into a shell script.
+  for (const address of [operator, host]) {
+    const octets = IPV4.exec(address)?.slice(1) ?? [];
+    if (octets.length !== 4 || !octets.every((octet) => Number(octet) <= 255)) {
+      throw new TypeError(`not an IPv4 address: ${JSON.stringify(address)}`);
+    }
+  }
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new TypeError(`not a TCP port: ${port}`);
+  }
+  return `hop=$(ip -4 route get ${operator} | sed -n 's/.* via \\([0-9.]*\\).*/\\1/p')
+hop=\${hop:-${operator}}
+iptables -I INPUT 1 -s ${operator} -d ${host} -p tcp --dport ${port} -m comment --comment ${PARTITION_TAG} -j ACCEPT
+iptables -I OUTPUT 1 -s ${host} -d ${operator} -p tcp --sport ${port} -m comment --comment ${PARTITION_TAG} -j ACCEPT
+arptables -I INPUT -s "$hop" -d ${host} -j ACCEPT
+arptables -I OUTPUT -s ${host} -d "$hop" -j ACCEPT
+`;
+}
+
 /**
  * Drops everything to and from the lab subnet (peers, VXLAN, the host at the gateway
  * address), leaving loopback: the machine is cut off from every other machine and the host.
  * ARP is dropped too: iptables does not see it, and a partitioned master that still answered
- * ARP for the VIP would poison its neighbours' caches for after the heal.
+ * ARP for the VIP would poison its neighbours' caches for after the heal. With `exempt`, the
+ * operator's SSH session to a host survives (see exemptionRules), so the heal can reach it;
+ * its rules go in first and the drops below them.
  */
-export async function partition(runner: NodeRunner, subnet: string): Promise<void> {
+export async function partition(
+  runner: NodeRunner,
+  subnet: string,
+  exempt?: SessionExemption,
+): Promise<void> {
+  const at = exempt ? 2 : 1;
   await run(runner, [
     'sh',
     '-ec',
-    `iptables -I INPUT 1 -s ${subnet} -m comment --comment ${PARTITION_TAG} -j DROP
-iptables -I OUTPUT 1 -d ${subnet} -m comment --comment ${PARTITION_TAG} -j DROP
+    `${exempt ? exemptionRules(exempt) : ''}iptables -I INPUT ${at} -s ${subnet} -m comment --comment ${PARTITION_TAG} -j DROP
+iptables -I OUTPUT ${at} -d ${subnet} -m comment --comment ${PARTITION_TAG} -j DROP
 arptables -A INPUT -j DROP
 arptables -A OUTPUT -j DROP`,
   ]);

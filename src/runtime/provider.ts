@@ -22,6 +22,12 @@ export interface Provider {
   /** Removes the machine and its anonymous volumes; a missing machine is not an error. */
   removeMachine(name: string): Promise<void>;
   power(name: string, action: PowerAction, stopTimeoutS?: number): Promise<void>;
+  /**
+   * How `power` takes this machine down, for reports: the machine's own power switch (an
+   * engine, a hypervisor command), or signals to the lab's services on a host left running.
+   * Absent: the machine's power switch.
+   */
+  powerMethod?(name: string): PowerMethod;
 
   /** Runs commands in one machine: stdout, stderr and the exit code. */
   runner(node: string, machine: string): NodeRunner;
@@ -69,6 +75,9 @@ export interface Provider {
   snapshots: SnapshotStore;
   /** containerd volumes with a role's images already imported, shared into new machines. */
   seeds: SeedStore;
+
+  /** Closes what the provider keeps open (SSH connections); the command is done with it. */
+  dispose?(): void;
 }
 
 export type Labels = Record<string, string>;
@@ -103,6 +112,8 @@ export interface MachineInfo {
 }
 
 export type PowerAction = 'start' | 'stop' | 'kill' | 'pause' | 'unpause' | 'restart';
+
+export type PowerMethod = 'power-command' | 'service-signals';
 
 export interface LineStream {
   /** Resolves when the stream ends (machine died, command exited, or close() was called). */

@@ -1,3 +1,4 @@
+import { HostKeyVerifier } from '../../src/runtime/ssh/index.js';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,11 +65,13 @@ async function writeInventory(
 /** The lab layer as `doctor --inventory` calls it; keys pinned for lab.yaml are trusted. */
 async function doctor(file: string, acceptNew = false): Promise<InventoryDoctorReport> {
   const inventory = await loadInventory(file);
-  const connect = sshConnector({
-    knownHostsFile: knownHosts,
-    pinFile: pinFileFor(labYaml),
-    acceptNew,
-  });
+  const connect = sshConnector(
+    new HostKeyVerifier({
+      knownHostsFile: knownHosts,
+      pinFile: pinFileFor(labYaml),
+      acceptNew,
+    }),
+  );
   return doctorInventory(inventory, { connect, signal: new AbortController().signal });
 }
 

@@ -1,3 +1,4 @@
+import { HostKeyVerifier } from '../../src/runtime/ssh/index.js';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -82,11 +83,13 @@ describe('ensureHostPackages on a real sshd machine', () => {
       vip: { address: `${network.prefix}.200`, interface: 'eth0', prefix: 24 },
       hosts: [host],
     };
-    const connect = sshConnector({
-      knownHostsFile: join(dir, 'known_hosts'),
-      pinFile: join(dir, 'host-keys.json'),
-      acceptNew: true,
-    });
+    const connect = sshConnector(
+      new HostKeyVerifier({
+        knownHostsFile: join(dir, 'known_hosts'),
+        pinFile: join(dir, 'host-keys.json'),
+        acceptNew: true,
+      }),
+    );
     session = await connect(host, { signal });
   });
 

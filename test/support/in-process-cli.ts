@@ -34,6 +34,7 @@ export async function runWithoutEngine(args: string[], refusal: string): Promise
       throw new Error(refusal);
     },
     reach: () => Promise.reject(new Error(refusal)),
+    labProvider: () => Promise.reject(new Error(refusal)),
   };
   try {
     await buildProgram(ctx).parseAsync(['node', 'ha-lab', ...args]);

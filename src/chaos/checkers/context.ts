@@ -31,6 +31,7 @@ export function buildCheckContext(history: History, options: ContextOptions = {}
       undoFailed: false,
     };
     if (record.phase === 'applied') {
+      if (record.method) window.method = record.method;
       window.appliedAt = Math.min(window.appliedAt, record.at);
       for (const target of resolveTargets(history, record, masters, nodes)) {
         if (!window.targets.includes(target)) window.targets.push(target);

@@ -26,6 +26,8 @@ export interface FaultWindow {
   appliedAt: number;
   /** For service faults: which service. */
   service?: string;
+  /** An inventory host's power fault: how it was done (see FaultRecord). */
+  method?: 'power-command' | 'service-signals';
   /** When its undo finished; null while it was still active at the end of the run. */
   undoneAt: number | null;
   /** When its (last) undo was issued; older histories lack it, then it is undoneAt. */

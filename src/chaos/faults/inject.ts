@@ -1,3 +1,4 @@
+import { containerName } from '../../core/topology.js';
 import { withTimeout } from '../../core/wait.js';
 import type { OpenLab } from '../../lab/open-lab.js';
 import type { FaultRecord } from '../history.js';
@@ -15,6 +16,9 @@ export interface FaultRequest {
 }
 
 export const UNDO_TIME_LIMIT_MS = 60_000;
+
+/** Faults done through the machine's power (the engine, or an inventory's power commands). */
+const POWER_FAULTS = new Set(['kill', 'stop', 'restart', 'pause']);
 
 /**
  * Applies one fault to one node and returns its undo (pumba's model). The fault is journalled
@@ -54,7 +58,10 @@ export async function injectFault(
   // The fault's time is when it was issued: a SIGKILL takes effect before the call returns.
   const issuedAt = Date.now();
   await kind.apply(lab, spec);
-  report({ ...base, at: issuedAt, phase: 'applied' });
+  const method = POWER_FAULTS.has(request.fault)
+    ? lab.provider.powerMethod?.(containerName(lab.lab, request.node))
+    : undefined;
+  report({ ...base, at: issuedAt, phase: 'applied', ...(method ? { method } : {}) });
   await markEntry(lab.stateDir, key, 'applied');
   let undone: Promise<void> | undefined;
   return () => {

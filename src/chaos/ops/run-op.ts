@@ -1,3 +1,4 @@
+import { UsageError } from '../../core/errors.js';
 import { withTimeout } from '../../core/wait.js';
 import { readLabState } from '../../lab/lab-state.js';
 import type { OpenLab } from '../../lab/open-lab.js';
@@ -85,9 +86,29 @@ export async function runOperation(
 
 /** Throws a UsageError (exit 2) when a step's operation cannot run on this lab as it is now. */
 export async function checkOperationFits(lab: OpenLab, scenario: Scenario): Promise<void> {
+  if (lab.state.inventory) refuseOnHosts(scenario);
   for (const step of scenario.steps) {
     if (step.kind !== 'op' || step.op !== 'upgrade') continue;
     const state = (await readLabState(lab.lab)) ?? lab.state;
     checkUpgrade({ state }, step.to ?? '');
+  }
+}
+
+/**
+ * What an inventory lab cannot run yet, refused before anything is touched (exit 2): the
+ * upgrade stages its images through the Docker engine, and so does the workload's image.
+ */
+function refuseOnHosts(scenario: Scenario): void {
+  const upgrade = scenario.steps.some((s) => s.kind === 'op' && s.op === 'upgrade');
+  const why = upgrade
+    ? 'an upgrade stages its images through a Docker engine'
+    : scenario.workload
+      ? "the workload's image is loaded through a Docker engine"
+      : undefined;
+  if (why) {
+    throw new UsageError(
+      'not-on-inventory',
+      `scenario "${scenario.name}" cannot run on an inventory lab (${why}): run it on a Docker lab`,
+    );
   }
 }

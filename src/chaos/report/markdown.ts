@@ -51,7 +51,7 @@ export function renderMarkdown(report: Report): string {
           ? 'never'
           : since(report, f.undoneAt);
       lines.push(
-        `| ${f.id} | ${f.fault} | ${cell(f.targets.join(', '))} | ${since(report, f.appliedAt)} | ${undone} |`,
+        `| ${f.id} | ${f.fault}${f.method ? ` (by ${f.method})` : ''} | ${cell(f.targets.join(', '))} | ${since(report, f.appliedAt)} | ${undone} |`,
       );
     }
     lines.push('');

@@ -15,7 +15,7 @@ export function registerCerts(program: Command, ctx: CliContext): void {
     .addOption(nameOption())
     .option('--json', 'machine-readable output')
     .action(async (flags: { name: string; json?: boolean }) => {
-      const lab = await openLab(flags.name, await ctx.reach());
+      const lab = await openLab(flags.name, await ctx.labProvider(flags.name));
       const entries = await checkLabCerts(lab, ctx.signal);
       ctx.stdout.write(
         flags.json ? `${JSON.stringify(entries, null, 2)}\n` : renderCerts(entries, Date.now()),

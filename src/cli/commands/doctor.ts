@@ -9,6 +9,7 @@ import {
 } from '../../lab/inventory/doctor-render.js';
 import { loadInventory } from '../../lab/inventory/index.js';
 import type { CliContext } from '../cli-context.js';
+import { HostKeyVerifier } from '../../runtime/ssh/index.js';
 import { hostKeyPolicy, sshConnector } from '../inventory-hosts.js';
 
 export interface DoctorFlags {
@@ -101,7 +102,7 @@ async function inventoryDoctor(
   const inventory = await loadInventory(mode.file);
   const policy = await hostKeyPolicy(mode.file, inventory, mode);
   const report = await doctorInventory(inventory, {
-    connect: sshConnector(policy),
+    connect: sshConnector(new HostKeyVerifier(policy)),
     signal: ctx.signal,
   });
   ctx.stdout.write(

@@ -27,7 +27,7 @@ export function registerExec(program: Command, ctx: CliContext): void {
     .action(async (node: string, command: string[], flags: { name: string }) => {
       const topology = await topologyOf(flags.name);
       findNode(topology, node);
-      const runner = nodeRunners(topology, await ctx.reach())[node];
+      const runner = nodeRunners(topology, await ctx.labProvider(flags.name))[node];
       if (!runner) throw new RuntimeError('no-runner', `no runner for ${node}`);
       const result = await runner.exec(command, { timeoutMs: 600_000, signal: ctx.signal });
       ctx.stdout.write(result.stdout);
@@ -52,7 +52,7 @@ export function registerExec(program: Command, ctx: CliContext): void {
             'invalid-lines',
             `invalid --lines "${flags.lines}": give a positive number`,
           );
-        const runner = nodeRunners(topology, await ctx.reach())[node];
+        const runner = nodeRunners(topology, await ctx.labProvider(flags.name))[node];
         if (!runner) throw new RuntimeError('no-runner', `no runner for ${node}`);
         const args = [
           'journalctl',

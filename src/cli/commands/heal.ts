@@ -11,7 +11,9 @@ export function registerHeal(program: Command, ctx: CliContext): void {
     .description('undo every fault still recorded for the lab (e.g. after a killed scenario run)')
     .addOption(nameOption())
     .action(async (flags: { name: string }) => {
-      const lab = await openLab(flags.name, await ctx.reach(), { requireReady: false });
+      const lab = await openLab(flags.name, await ctx.labProvider(flags.name), {
+        requireReady: false,
+      });
       const result = await heal(lab);
       ctx.stdout.write(
         result.undone.length === 0 && result.failed.length === 0 ? 'nothing to heal\n' : '',

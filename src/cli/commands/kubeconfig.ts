@@ -31,7 +31,7 @@ export function registerKubeconfig(program: Command, ctx: CliContext): void {
           `lab "${lab}" has no kubeconfig: bring it up with \`ha-lab up --name ${lab}\``,
         );
       }
-      const opened = flags.forwarder ? await openLab(lab, await ctx.reach()) : undefined;
+      const opened = flags.forwarder ? await openLab(lab, await ctx.labProvider(lab)) : undefined;
       if (opened) path = (await enableForwarder(opened)).kubeconfig;
       if (flags.merge) {
         const file = typeof flags.merge === 'string' ? flags.merge : undefined;

@@ -15,7 +15,7 @@ export function registerLoadImage(program: Command, ctx: CliContext): void {
     .addOption(nameOption())
     .option('--nodes <list>', 'comma-separated nodes (default: all six)')
     .action(async (image: string, flags: { name: string; nodes?: string }) => {
-      const lab = await openLab(flags.name, await ctx.reach());
+      const lab = await openLab(flags.name, await ctx.labProvider(flags.name));
       const nodes = flags.nodes
         ? flags.nodes.split(',').map((n) => findNode(lab.topology, n.trim()).name)
         : lab.topology.nodes.map((n) => n.name);

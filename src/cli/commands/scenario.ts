@@ -24,7 +24,7 @@ async function freshRuns(
   lab: string,
   log: (line: string) => void,
 ): Promise<(run: number) => Promise<void>> {
-  const provider = await ctx.reach();
+  const provider = await ctx.labProvider(lab);
   const quiet = () => undefined;
   if ((await listManifests(lab)).length === 0) {
     log(`no snapshot of lab "${lab}": saving "${DEFAULT_SNAPSHOT}" first`);
@@ -72,7 +72,7 @@ export function registerScenario(program: Command, ctx: CliContext): void {
       ) => {
         const repeat = checkRepeat(flags.repeat);
         const loaded = await loadScenario(nameOrFile);
-        const lab = await HaLab.attach(flags.name, { provider: await ctx.reach() });
+        const lab = await HaLab.attach(flags.name, { provider: await ctx.labProvider(flags.name) });
         const started = Date.now();
         const log = (line: string) =>
           ctx.stderr.write(

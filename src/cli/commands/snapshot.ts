@@ -24,7 +24,7 @@ export function registerSnapshot(program: Command, ctx: CliContext): void {
     .description('freeze all six nodes together and capture them (the lab must be whole)')
     .addOption(nameOption())
     .action(async (name: string | undefined, flags: { name: string }) => {
-      const manifest = await saveSnapshot(await ctx.reach(), flags.name, name, {
+      const manifest = await saveSnapshot(await ctx.labProvider(flags.name), flags.name, name, {
         events: plainProgress(ctx.stderr, Date.now()),
         signal: ctx.signal,
       });
@@ -37,7 +37,7 @@ export function registerSnapshot(program: Command, ctx: CliContext): void {
     .description('the lab snapshots with the disk each takes')
     .addOption(nameOption())
     .action(async (flags: { name: string }) => {
-      const rows = await listSnapshots(await ctx.reach(), flags.name);
+      const rows = await listSnapshots(await ctx.labProvider(flags.name), flags.name);
       if (rows.length === 0) {
         ctx.stdout.write(`lab "${flags.name}" has no snapshots\n`);
         return;
@@ -53,7 +53,7 @@ export function registerSnapshot(program: Command, ctx: CliContext): void {
     .description('remove a snapshot: its images, volumes and saved state')
     .addOption(nameOption())
     .action(async (name: string, flags: { name: string }) => {
-      const removed = await removeSnapshot(await ctx.reach(), flags.name, name);
+      const removed = await removeSnapshot(await ctx.labProvider(flags.name), flags.name, name);
       ctx.stdout.write(
         `removed snapshot "${name}" of lab "${flags.name}" (${removed} images and volumes)\n`,
       );
@@ -69,7 +69,7 @@ export function registerReset(program: Command, ctx: CliContext): void {
     .addOption(nameOption())
     .option('--snapshot <snapshot>', 'the snapshot to return to')
     .action(async (flags: { name: string; snapshot?: string }) => {
-      const result = await resetLab(await ctx.reach(), flags.name, flags.snapshot, {
+      const result = await resetLab(await ctx.labProvider(flags.name), flags.name, flags.snapshot, {
         events: plainProgress(ctx.stderr, Date.now()),
         signal: ctx.signal,
       });

@@ -11,7 +11,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .addOption(nameOption())
     .option('--json', 'machine-readable output (schemas/status.schema.json)')
     .action(async (flags: { name: string; json?: boolean }) => {
-      const lab = await HaLab.attach(flags.name, { provider: await ctx.reach() });
+      const lab = await HaLab.attach(flags.name, { provider: await ctx.labProvider(flags.name) });
       const status = await lab.status();
       ctx.stdout.write(flags.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
       // A lab that is up but not whole is a failed verification, for scripts that poll status.

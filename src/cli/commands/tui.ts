@@ -16,7 +16,7 @@ export async function runTui(labName: string, ctx: CliContext): Promise<void> {
       'ha-lab tui needs a terminal; in scripts use `ha-lab status --json`',
     );
   }
-  const lab = await openLab(labName, await ctx.reach());
+  const lab = await openLab(labName, await ctx.labProvider(labName));
   const { startDashboard } = await loadUi();
   const session = new LiveSession(lab);
   await session.start();

@@ -14,6 +14,7 @@ import { nameOption } from '../options.js';
 import { plainProgress } from '../progress-printer.js';
 import { printSummary } from '../summary.js';
 import { phaseView } from '../phase-view.js';
+import { refuseDockerOnlyFlags, runUpInventory } from './up-inventory.js';
 
 interface UpFlags {
   name: string;
@@ -30,6 +31,9 @@ interface UpFlags {
   tui: boolean;
   snapshot?: boolean;
   fromSnapshot?: string;
+  inventory?: string;
+  knownHosts?: string;
+  acceptNewHostKeys?: boolean;
 }
 
 export function registerUp(program: Command, ctx: CliContext): void {
@@ -72,8 +76,36 @@ export function registerUp(program: Command, ctx: CliContext): void {
       '--from-snapshot <snapshot>',
       'make the lab again from a snapshot kept by `down --keep-snapshots`',
     )
-    .action(async (flags: UpFlags) => {
+    .option('--inventory <file>', 'bring the lab up on your own hosts over SSH (see README)')
+    .option(
+      '--known-hosts <file>',
+      'with --inventory: known_hosts for the hosts (default ~/.ssh/known_hosts)',
+    )
+    .option('--accept-new-host-keys', 'with --inventory: pin first-seen host keys (0600)')
+    .action(async (flags: UpFlags, command: Command) => {
       const started = Date.now();
+      if (flags.inventory !== undefined) {
+        const given = (key: string) =>
+          command.getOptionValueSource(key) === 'cli'
+            ? (flags as unknown as Record<string, unknown>)[key]
+            : undefined;
+        refuseDockerOnlyFlags({
+          subnet: flags.subnet,
+          forwarder: flags.forwarder,
+          nodesOnly: flags.nodesOnly,
+          snapshot: flags.snapshot,
+          fromSnapshot: flags.fromSnapshot,
+          artifactSource: given('artifactSource'),
+        });
+        await runUpInventory({ ...flags, inventory: flags.inventory }, ctx);
+        return;
+      }
+      if (flags.knownHosts !== undefined || flags.acceptNewHostKeys) {
+        throw new UsageError(
+          'needs-inventory',
+          '--known-hosts and --accept-new-host-keys are about SSH hosts: use them with --inventory FILE',
+        );
+      }
       if (flags.fromSnapshot !== undefined) {
         if (flags.snapshot || flags.nodesOnly)
           throw new UsageError(

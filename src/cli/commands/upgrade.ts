@@ -21,7 +21,7 @@ export function registerUpgrade(program: Command, ctx: CliContext): void {
     )
     .addOption(nameOption())
     .action(async (flags: { to: string; name: string }) => {
-      const lab = await openLab(flags.name, await ctx.reach());
+      const lab = await openLab(flags.name, await ctx.labProvider(flags.name));
       const started = Date.now();
       const failed: { step?: string; node?: string } = {};
       const steps: UpgradeSteps = {

@@ -7,9 +7,12 @@ import {
   type LedgerEntries,
   addToLedger,
   emptyLedger,
-  parseLedger,
+  parseSysctls,
+  readSysctlsCommand,
   renderLedger,
 } from '../../provision/host-ledger.js';
+import { NODE_FOOTPRINT } from '../../provision/host-teardown.js';
+import { KEEPALIVED_CONF_PATH } from '../../provision/keepalived.js';
 import {
   HOST_SYSCTL_PATH,
   HOST_MODULES_PATH,
@@ -19,6 +22,7 @@ import {
 import { type NodeRunner, run, writeNodeFile } from '../../runtime/node-runner.js';
 import { type HostBundle, bundleFilesFor } from '../artifacts/host-bundle.js';
 import { HOST_DEB_DIR } from './host-deb-install.js';
+import { readHostLedger } from './host-down.js';
 import { ensureHostPackages, type HostPackagesOptions } from './host-packages.js';
 import type { HostSession } from './host-session.js';
 
@@ -37,8 +41,6 @@ const BACKUP_DIR = `${HOST_LEDGER_DIR}/backup`;
 const COMMAND_TIMEOUT_MS = 120_000;
 /** Importing the control-plane archive unpacks ~150 MB of layers. */
 const IMPORT_TIMEOUT_MS = 300_000;
-/** Units whose lifecycle is ha-lab's on a host (down stops and disables them). */
-const LAB_UNITS = ['kubelet.service', 'etcd.service', 'keepalived.service', 'halab-podnet.service'];
 
 export interface HostPrepareOptions {
   lab: string;
@@ -60,11 +62,6 @@ export interface HostPrepareResult {
   cgroupV2: boolean;
   kernelConfig: boolean;
   durationMs: number;
-}
-
-export async function readHostLedger(runner: NodeRunner): Promise<HostLedger | undefined> {
-  const result = await runner.exec(['cat', HOST_LEDGER_PATH], { timeoutMs: COMMAND_TIMEOUT_MS });
-  return result.exitCode === 0 ? parseLedger(result.stdout) : undefined;
 }
 
 class Ledger {
@@ -108,17 +105,26 @@ export async function prepareHost(
   const { signal } = options;
   const ledger = await openLedger(runner, options.lab, node.host?.name ?? node.name);
 
+  // What is the host's own is set aside before a package or a file of ours replaces it.
+  await backUpForeignFile(runner, ledger, CONTAINERD_CONFIG);
+  if (node.role === 'master') await backUpForeignFile(runner, ledger, KEEPALIVED_CONF_PATH);
+  if (Object.keys(ledger.current.sysctls).length === 0) {
+    const values = await run(runner, readSysctlsCommand(), {
+      timeoutMs: COMMAND_TIMEOUT_MS,
+      signal,
+    });
+    await ledger.record({ sysctls: parseSysctls(values) });
+  }
   await ledger.record({ packages: options.plannedPackages, dirs: [HOST_DEB_DIR] });
   const packages = await ensureHostPackages(session, node.role, options.packages);
   // What apt really installed, in case the plan and the install disagree.
   await ledger.record({ packages: packages.installed.map((p) => p.name) });
 
   const files = bundleFilesFor(options.bundle, node.role);
-  await backUpForeignFile(runner, ledger, CONTAINERD_CONFIG);
   await ledger.record({
     files: [...files.map((f) => f.remote), ROLE_FILE, HOST_SYSCTL_PATH, HOST_MODULES_PATH],
     dirs: ['/var/lib/ha-lab', '/etc/ha-lab'],
-    units: LAB_UNITS,
+    units: [...NODE_FOOTPRINT.units],
   });
   let filesSent = 0;
   let bytesSent = 0;

@@ -26,3 +26,4 @@ export {
 } from './host-packages.js';
 export { readHostPackages, type HostPackageState } from './host-package-state.js';
 export { HOST_DEB_DIR } from './host-deb-install.js';
+export { downHost, type HostDownOptions, type HostDownResult } from './host-down.js';

@@ -45,6 +45,12 @@ export function checkUpgrade(
   from: KubernetesVersion;
   to: KubernetesVersion;
 } {
+  if (lab.state.inventory) {
+    throw new UsageError(
+      'not-on-inventory',
+      'upgrade is not available on an inventory lab yet (it stages images through a Docker engine): rehearse it on a Docker lab',
+    );
+  }
   const from = resolveKubernetesVersion(lab.state.kubernetesVersion);
   const target = resolveKubernetesVersion(to);
   const refusal = upgradeRefusal(from, target);

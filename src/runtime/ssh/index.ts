@@ -18,3 +18,6 @@ export type { SshTarget } from './ssh-auth.js';
 export { SshRunner } from './ssh-runner.js';
 export { uploadFile, fileSha256, type UploadOptions, type UploadResult } from './sftp-upload.js';
 export { shellQuote, shellJoin } from './shell-quote.js';
+export { SshProvider, type SshMachine, type SshProviderOptions } from './ssh-provider.js';
+export { HostLinks, HostRunner, type ConnectFn } from './host-links.js';
+export { LAB_UNITS } from './service-power.js';

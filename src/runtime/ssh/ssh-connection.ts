@@ -1,9 +1,11 @@
-import { constants } from 'node:os';
+import { createInterface } from 'node:readline';
 import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { HaLabError, RuntimeError } from '../../core/errors.js';
 import type { ExecOptions, ExecResult } from '../node-runner.js';
+import type { LineStream } from '../provider.js';
 import { connectionError, unreachable } from './connect-errors.js';
 import type { HostKeyVerifier } from './host-key-policy.js';
+import { signalNumber, stopChannel } from './ssh-channel.js';
 import { authConfig, type SshTarget } from './ssh-auth.js';
 
 export type { SshTarget } from './ssh-auth.js';
@@ -173,14 +175,9 @@ export class SshConnection {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const onLost = (error: RuntimeError) => finish(error);
       this.onLost.add(onLost);
-      const channelFailed = (error: Error) =>
-        new RuntimeError(
-          'ssh-channel-failed',
-          `${this.target.name}: cannot start a command over SSH (${error.message})`,
-        );
       try {
         this.client.exec(command, (error, opened) => {
-          if (error) return finish(channelFailed(error));
+          if (error) return finish(this.channelFailed(error));
           if (done) return stopChannel(opened);
           channel = opened;
           opened.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -193,9 +190,58 @@ export class SshConnection {
         });
       } catch (error) {
         // ssh2 throws at once when the socket has just closed.
-        finish(this.lost ?? channelFailed(error as Error));
+        finish(this.lost ?? this.channelFailed(error as Error));
       }
     });
+  }
+
+  /**
+   * Starts a long-running command line (already quoted) whose stdout is handed to `onLine`
+   * line by line: one channel for as long as it runs, instead of one command per sample.
+   * `ended` resolves when the command exits, the connection is lost or `close()` is called;
+   * close() also signals the command, which would otherwise run on without its reader.
+   */
+  streamLines(command: string, onLine: (line: string) => void): Promise<LineStream> {
+    if (this.lost) return Promise.reject(this.lost);
+    return new Promise<LineStream>((resolve, reject) => {
+      try {
+        this.client.exec(command, (error, channel) => {
+          if (error) return reject(this.channelFailed(error));
+          let finish!: () => void;
+          const ended = new Promise<void>((done) => {
+            finish = done;
+          });
+          const lines = createInterface({ input: channel });
+          const end = () => {
+            this.onLost.delete(end);
+            lines.close();
+            finish();
+          };
+          lines.on('line', onLine);
+          channel.stderr.resume();
+          channel.on('close', end);
+          this.onLost.add(end);
+          // The command reads EOF, never a stdin the caller does not feed.
+          channel.end();
+          resolve({
+            ended,
+            close() {
+              stopChannel(channel);
+              end();
+            },
+          });
+        });
+      } catch (error) {
+        reject(this.lost ?? this.channelFailed(error as Error));
+      }
+    });
+  }
+
+  private channelFailed(error: Error): RuntimeError {
+    return new RuntimeError(
+      'ssh-channel-failed',
+      `${this.target.name}: cannot start a command over SSH (${error.message})`,
+    );
   }
 
   /** A new SFTP session on this connection (the caller ends it). */
@@ -226,39 +272,4 @@ export class SshConnection {
   close(): void {
     this.client.end();
   }
-}
-
-/**
- * sshd delivers a "signal" request to the session's process group (sudo passes it on), which
- * is what ends the command: closing the channel alone leaves it running, as sshd hangs up only
- * on a pty. ssh2's `channel.signal()` sends nothing once stdin has reached EOF (which every
- * command's has, right after its input), though the protocol allows it; so the request goes
- * through ssh2's protocol object. The SSH integration test fails if a new ssh2 breaks this.
- */
-function stopChannel(channel: ClientChannel): void {
-  const internals = channel as unknown as {
-    _client?: { _protocol?: { signal?: (id: number, signal: string) => void } };
-    outgoing?: { id?: number; state?: string };
-  };
-  const protocol = internals._client?._protocol;
-  const id = internals.outgoing?.id;
-  try {
-    if (
-      typeof protocol?.signal === 'function' &&
-      typeof id === 'number' &&
-      internals.outgoing?.state !== 'closed'
-    ) {
-      protocol.signal(id, 'TERM');
-    } else {
-      channel.signal('TERM');
-    }
-  } catch {
-    // the channel or the connection is already gone
-  }
-  channel.close();
-}
-
-function signalNumber(signal: string | undefined): number {
-  const known = constants.signals as Record<string, number | undefined>;
-  return known[`SIG${signal ?? ''}`] ?? 0;
 }

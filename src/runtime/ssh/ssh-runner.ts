@@ -1,5 +1,6 @@
 import { RuntimeError } from '../../core/errors.js';
 import type { ExecOptions, ExecResult, NodeRunner } from '../node-runner.js';
+import type { LineStream } from '../provider.js';
 import { shellJoin } from './shell-quote.js';
 import type { SshConnection } from './ssh-connection.js';
 
@@ -20,11 +21,19 @@ export class SshRunner implements NodeRunner {
   }
 
   async exec(command: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    if (command.length === 0) throw new TypeError(`${this.node}: an empty command`);
-    const line = this.usesSudo ? `sudo -n -- ${shellJoin(command)}` : shellJoin(command);
-    const result = await this.connection.exec(line, options);
+    const result = await this.connection.exec(this.commandLine(command), options);
     if (this.usesSudo) this.checkSudo(result);
     return result;
+  }
+
+  /** A long-running command as root whose stdout is read line by line (`ip monitor`). */
+  async streamLines(command: string[], onLine: (line: string) => void): Promise<LineStream> {
+    return this.connection.streamLines(this.commandLine(command), onLine);
+  }
+
+  private commandLine(command: string[]): string {
+    if (command.length === 0) throw new TypeError(`${this.node}: an empty command`);
+    return this.usesSudo ? `sudo -n -- ${shellJoin(command)}` : shellJoin(command);
   }
 
   /** sudo's own failures look like the command's; these two are told apart by sudo's words. */

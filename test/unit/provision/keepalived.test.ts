@@ -93,6 +93,20 @@ describe('renderKeepalivedConf', () => {
     ]);
   });
 
+  it("puts an inventory's VIP on the hosts' interface with the inventory's prefix", () => {
+    const hosts = {
+      ...topology,
+      vip: '192.168.8.50',
+      vipNetwork: { interface: 'ens3', prefix: 22 },
+    };
+    const conf = parseKeepalivedConf(renderKeepalivedConf(hosts, masters(hosts)[0] as NodeSpec));
+    const instance = confFind(conf, 'vrrp_instance')?.children ?? [];
+    expect(value(instance, 'interface')).toBe('ens3');
+    expect(confFind(instance, 'virtual_ipaddress')?.children).toEqual([
+      { words: ['192.168.8.50/22', 'dev', 'ens3'] },
+    ]);
+  });
+
   it('uses VRRPv2 with 1 s adverts by default', () => {
     const { globalDefs, instance } = render(masters(topology)[0] as NodeSpec);
     expect(has(globalDefs, 'vrrp_version')).toBe(false);

@@ -119,6 +119,14 @@ describe('renderPodNetworkScript', () => {
     expect(log).toContain('sysctl -qw net.ipv4.ip_forward=1');
   });
 
+  it("uses an inventory's interface for the VXLAN device and the masquerade rule", () => {
+    const hosts = { ...topology, vipNetwork: { interface: 'ens3', prefix: 24 } };
+    const script = renderPodNetworkScript(hosts, worker0);
+    expect(script).toContain(`dev ens3 local ${worker0.ip}`);
+    expect(script).toContain(`-s ${worker0.podCidr} -o ens3 -m comment`);
+    expect(script).not.toContain('eth0');
+  });
+
   it('floods to every other node and to no one else', () => {
     const box = sandbox();
     box.run();

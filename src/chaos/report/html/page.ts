@@ -193,7 +193,7 @@ function events(history: History, timeline: Timeline): string {
   const rows = [
     ...timeline.faults.map((f) => ({
       t: f.appliedAt,
-      what: `${f.id} ${f.fault}${f.service ? ` (${f.service})` : ''} on ${f.targets.join(', ')}: ${f.undoFailed ? 'undo failed' : f.undoneAt === null ? 'never undone' : `undone at ${at(f.undoneAt)}`}`,
+      what: `${f.id} ${f.fault}${f.service ? ` (${f.service})` : ''}${f.method ? ` by ${f.method}` : ''} on ${f.targets.join(', ')}: ${f.undoFailed ? 'undo failed' : f.undoneAt === null ? 'never undone' : `undone at ${at(f.undoneAt)}`}`,
     })),
     ...samplesOf(history, 'note').map((n) => ({ t: n.at, what: n.message })),
   ].sort((a, b) => a.t - b.t);
