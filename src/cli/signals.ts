@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { InterruptedError } from '../core/errors.js';
 
 /**
@@ -8,6 +9,9 @@ import { InterruptedError } from '../core/errors.js';
  */
 export function installSignalHandlers(): AbortController {
   const controller = new AbortController();
+  // Every host connection, upload and wait of a command listens to this one signal: an
+  // inventory lab's six hosts alone pass Node's default warning threshold of ten.
+  setMaxListeners(200, controller.signal);
   let count = 0;
   const handler = (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => {
     count += 1;

@@ -87,6 +87,7 @@ const faultRecord = z.object({
   phase: z.enum(['applied', 'undone', 'undo-failed']),
   issuedAt: at.optional(),
   message: z.string().optional(),
+  method: z.enum(['power-command', 'service-signals']).optional(),
 });
 
 const opRecord = z.object({

@@ -43,6 +43,10 @@ if [ ! -e "$policy" ] || grep -qxF "$marker" "$policy"; then
   chmod 0755 "$policy.tmp"
   mv -f "$policy.tmp" "$policy"
 fi
+# An interrupted earlier run's dpkg may still be finishing on the host (its SSH session went,
+# it did not): dpkg itself does not wait for its lock, so wait for it here (2 min at most).
+i=0
+while pgrep -x 'dpkg|apt-get|apt' >/dev/null 2>&1 && [ "$i" -lt 240 ]; do i=$((i + 1)); sleep 0.5; done
 dpkg --force-confold --configure -a
 apt-get install -y -q --no-install-recommends \\
   -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=/dev/null \\

@@ -1,4 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -83,24 +85,36 @@ describe('the host bundle', () => {
       '/etc/containerd/config.toml',
       '/usr/lib/systemd/system/kubelet.service',
       '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf',
-      '/var/lib/ha-lab/images/common.tar',
+      '/var/lib/ha-lab/images/common.tar.gz',
     ]);
     expect(remote('master')).toEqual(
       expect.arrayContaining([
         '/usr/local/bin/kubectl',
         '/usr/local/bin/etcd',
         '/usr/local/bin/etcdutl',
-        '/var/lib/ha-lab/images/control-plane.tar',
+        '/var/lib/ha-lab/images/control-plane.tar.gz',
       ]),
     );
-    for (const file of bundle.files) expect(await sha256File(file.local)).toBe(file.sha256);
+    for (const file of bundle.files) {
+      expect(await sha256File(file.local)).toBe(file.sentSha256);
+      if (file.unpack) {
+        // A binary travels gzip'd and is checked, once unpacked, against the build's sha256.
+        const unpacked = gunzipSync(await readFile(file.local));
+        expect(createHash('sha256').update(unpacked).digest('hex')).toBe(file.sha256);
+      }
+    }
+    expect(bundle.files.filter((f) => f.unpack).map((f) => f.remote)).toEqual(
+      ['kubeadm', 'kubelet', 'kubectl', 'etcd', 'etcdctl', 'etcdutl'].map(
+        (b) => `/usr/local/bin/${b}`,
+      ),
+    );
     expect(saved).toEqual([
       [EXPECTED.pause, EXPECTED.coredns, EXPECTED.proxy],
       [EXPECTED.apiserver, EXPECTED.controllerManager, EXPECTED.scheduler],
     ]);
     expect(bundle.files.filter((f) => f.imageArchive).map((f) => f.remote)).toEqual([
-      '/var/lib/ha-lab/images/common.tar',
-      '/var/lib/ha-lab/images/control-plane.tar',
+      '/var/lib/ha-lab/images/common.tar.gz',
+      '/var/lib/ha-lab/images/control-plane.tar.gz',
     ]);
   });
 
@@ -119,7 +133,7 @@ describe('the host bundle', () => {
     await ensureHostBundle(await artifacts('ha-lab/node:v1.36.3-bbbb'), ctx());
     expect((await findHostBundle(root, 'v1.36.3')).nodeImage).toBe('ha-lab/node:v1.36.3-bbbb');
     // A bundle whose archive was pruned from the cache is not offered.
-    await rm(join(root, 'hosts', 'v1.36.3-bbbb', 'common.tar'));
+    await rm(join(root, 'hosts', 'v1.36.3-bbbb', 'common.tar.gz'));
     expect((await findHostBundle(root, 'v1.36.3')).nodeImage).toBe(older.nodeImage);
   });
 
