@@ -10,6 +10,8 @@
 // It ends with one table of figures against their targets and exits 3 when one is missed.
 //   --library-only N  only HaLab.attach() time and the events() delay, on the existing lab N
 //   --upgrade-only    only the rolling upgrade (a 1.35 lab, upgrade-minor); --no-upgrade skips it
+//   --inventory-only  only a Docker up and, after it, the inventory lab on six SSH machines
+//                     (up, second up, kill-master0, down); --no-inventory skips the latter
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +23,7 @@ import { measureLibrary } from './bench-library.mjs';
 import { diskMiB, memoryByNode, stats, sum } from './bench/lab-figures.mjs';
 import { measureTui } from './bench/tui.mjs';
 import { measureUpgrade, upgradeRows } from './bench/upgrade.mjs';
+import { inventoryRows, measureInventory } from './bench/inventory.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -145,6 +148,20 @@ async function main() {
     if (judged.missed > 0) process.exitCode = 3;
     return;
   }
+  if (args.includes('--inventory-only')) {
+    try {
+      results.fullUpS = haLab(['up', '--name', lab, '--no-tui']).ms / 1000;
+    } finally {
+      haLab(['down', '--name', lab], { allowFail: true });
+    }
+    haLab(['build', '--for-hosts']);
+    results.inventory = measureInventory();
+    console.log(JSON.stringify(results, null, 2));
+    const judged = judge(inventoryRows(results));
+    console.log(renderTable(judged));
+    if (judged.missed > 0) process.exitCode = 3;
+    return;
+  }
   if (args.includes('--vrrp-floor-only')) {
     results.vrrpFloor = await vrrpFloors(lab);
     console.log(JSON.stringify(results.vrrpFloor, null, 2));
@@ -256,6 +273,12 @@ async function main() {
     haLab(['down', '--name', lab]);
     // Issue 15: the rolling minor upgrade on a lab of its own.
     if (!args.includes('--no-upgrade')) results.upgrade = measureUpgrade(haLab, lab);
+    // Issue 13: the inventory lab, once no Docker lab runs beside it.
+    if (!args.includes('--no-inventory')) {
+      haLab(['down', '--name', lab], { allowFail: true });
+      haLab(['build', '--for-hosts']);
+      results.inventory = measureInventory();
+    }
   } finally {
     haLab(['down', '--name', lab], { allowFail: true });
   }

@@ -1,3 +1,4 @@
+import { inventoryRows } from './inventory.mjs';
 import { upgradeRows } from './upgrade.mjs';
 
 // Issue 18's (and 15's) targets as judge rows, from the figures one bench run collected (seconds).
@@ -33,6 +34,7 @@ export function targetRows(results) {
     },
     { figure: 'whole bench', value: results.benchMinutes ?? null, unit: 'min', target: 30 },
     ...upgradeRows(results.upgrade),
+    ...inventoryRows(results),
   ];
   return rows;
 }

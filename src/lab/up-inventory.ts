@@ -3,6 +3,7 @@ import { UsageError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { mapLimit } from '../core/map-limit.js';
 import { type NodeSpec, type Topology, validateLabName } from '../core/topology.js';
+import { run } from '../runtime/node-runner.js';
 import type { Provider } from '../runtime/provider.js';
 import { runActions, runStep } from './action.js';
 import { haActions } from './actions/ha-actions.js';
@@ -219,7 +220,11 @@ async function connectAll(
       HOST_PARALLEL,
       async (node) => {
         const host = hostOf(options.inventory, node);
-        sessions.set(node.name, await options.connect(host, { signal: options.signal }));
+        const session = await options.connect(host, { signal: options.signal });
+        sessions.set(node.name, session);
+        // sudo is proven here, before anything is written: a host whose sudo wants a
+        // password is one line now, not a failed preparation later.
+        await run(session.runner, ['true'], { timeoutMs: 30_000, signal: options.signal });
       },
       options.signal,
     );
