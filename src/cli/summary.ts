@@ -51,7 +51,7 @@ export function renderStatus(s: LabStatus): string {
     const etcd = member ? (member.isLeader ? 'leader' : member.healthy ? 'follower' : 'down') : '';
     const vip = s.vipHolders.includes(n.name) ? ' *VIP' : '';
     lines.push(
-      `${n.name.padEnd(10)}${n.role.padEnd(8)}${n.ip.padEnd(16)}${n.container.padEnd(11)}${n.systemd.padEnd(10)}${readyLabel(n).padEnd(7)}${etcd}${vip}`,
+      `${n.name.padEnd(10)}${n.role.padEnd(8)}${n.ip.padEnd(16)}${n.container.padEnd(11)}${n.systemd.padEnd(10)}${readyLabel(n).padEnd(7)}${etcd}${vip}${n.host ? `  on ${n.host}` : ''}`,
     );
   }
   if (s.api.length > 0) {

@@ -16,6 +16,8 @@ export const statusSchema = z.object({
       role: z.enum(['master', 'worker']),
       ip: z.string(),
       container: z.string(),
+      /** An inventory lab's host (its name in the inventory); null on a Docker lab. */
+      host: z.string().nullable().optional(),
       systemd: z.string(),
       ready: z.string().nullable(),
       /** How long ago the kubelet last renewed its lease: Ready is only fresh while this is small. */

@@ -155,6 +155,7 @@ export async function labStatus(provider: Provider, labName: string): Promise<La
     role: n.role,
     ip: n.ip,
     container: byNode.get(n.name) ?? 'missing',
+    host: n.host?.name ?? null,
     systemd: systemd[i] ?? 'unknown',
     ready: readiness[n.name] ?? null,
     leaseAgeMs:

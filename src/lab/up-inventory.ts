@@ -30,6 +30,8 @@ import { resolveKubernetesVersion } from './versions.js';
 
 /** Six hosts at most: all at once, bounded for when inventories grow. */
 const HOST_PARALLEL = 6;
+/** The bound is the whole command failing within 10 s on an unreachable host. */
+const CONNECT_TIMEOUT_MS = 8_000;
 
 export interface InventoryUpOptions {
   lab: string;
@@ -84,7 +86,8 @@ export async function upInventory(options: InventoryUpOptions): Promise<Inventor
       );
     }
     // Hosts first: a wrong key or an unreachable host is known in seconds, before any build.
-    const sessions = await runStep(options, 'connect', () => connectAll(options, topology));
+    // Not a progress step: a refusal here is bad input or an unreachable host, one line.
+    const sessions = await connectAll(options, topology);
     try {
       const bundle = await runStep(options, 'artifacts', () => options.bundle(version.version));
       const state: LabState = existing ?? newState(options, topology, version.version, bundle);
@@ -220,7 +223,10 @@ async function connectAll(
       HOST_PARALLEL,
       async (node) => {
         const host = hostOf(options.inventory, node);
-        const session = await options.connect(host, { signal: options.signal });
+        const session = await options.connect(host, {
+          signal: options.signal,
+          timeoutMs: CONNECT_TIMEOUT_MS,
+        });
         sessions.set(node.name, session);
         // sudo is proven here, before anything is written: a host whose sudo wants a
         // password is one line now, not a failed preparation later.

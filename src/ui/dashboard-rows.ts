@@ -3,6 +3,7 @@ import type { DashboardState, NodeRow, NodeSeed } from './dashboard-types.js';
 export function newRow(seed: NodeSeed): NodeRow {
   return {
     name: seed.name,
+    ...(seed.host === undefined ? {} : { host: seed.host }),
     role: seed.role,
     ip: seed.ip,
     container: 'unknown',

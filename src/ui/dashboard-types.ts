@@ -40,6 +40,8 @@ export type EtcdRole = 'leader' | 'follower' | 'down' | 'unknown' | 'none';
 
 export interface NodeRow {
   name: string;
+  /** An inventory lab's host for this node (its name in the inventory); absent on Docker. */
+  host?: string;
   role: Role;
   ip: string;
   container: ContainerState | 'unknown';
@@ -161,6 +163,7 @@ export interface NodeSeed {
   name: string;
   role: Role;
   ip: string;
+  host?: string;
 }
 
 export interface DashboardStateOptions {

@@ -55,7 +55,7 @@ export interface FittedColumn {
 
 export function rowCells(row: NodeRow, now: number, splitBrain: boolean): RowCells {
   return {
-    name: { text: row.name, tone: 'plain' },
+    name: { text: row.host === undefined ? row.name : `${row.name} ${row.host}`, tone: 'plain' },
     role: { text: row.role, tone: 'dim' },
     ip: { text: row.ip, tone: 'dim' },
     container: containerCell(row.container),

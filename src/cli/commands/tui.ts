@@ -24,7 +24,12 @@ export async function runTui(labName: string, ctx: CliContext): Promise<void> {
   const reportRoot = resolve('reports');
   const handle = startDashboard({
     labName: lab.lab,
-    nodes: lab.topology.nodes.map((n) => ({ name: n.name, role: n.role, ip: n.ip })),
+    nodes: lab.topology.nodes.map((n) => ({
+      name: n.name,
+      role: n.role,
+      ip: n.ip,
+      ...(n.host ? { host: n.host.name } : {}),
+    })),
     subscribe: (listener) => session.subscribe(listener as never),
     controller: {
       applyFault: (request) => session.apply(request),
