@@ -77,6 +77,12 @@ export async function runUpInventory(flags: UpInventoryFlags, ctx: CliContext): 
     ctx.stderr.write(
       `hosts: ${sum((h) => h.filesSent)} files sent (${(sum((h) => h.bytesSent) / 1024 ** 2).toFixed(1)} MiB), ${sum((h) => h.filesSkipped)} already there, ${sum((h) => h.packagesInstalled)} packages installed, ${sum((h) => h.imagesImported)} image archives imported\n`,
     );
+    const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    for (const h of result.hosts) {
+      ctx.stderr.write(
+        `  ${h.node}: packages ${secs(h.packagesMs)}, files there after ${secs(h.filesMs)}, image imports ${secs(h.imagesMs)}, ready after ${secs(h.durationMs)}\n`,
+      );
+    }
     printSummary(ctx.stdout, await labStatus(access.provider, flags.name), Date.now() - started);
   } finally {
     access.provider.dispose?.();

@@ -19,8 +19,9 @@ import {
   renderHostModules,
   renderHostSysctls,
 } from '../../provision/host-kernel.js';
-import { type NodeRunner, nodeFileSha256, run, writeNodeFile } from '../../runtime/node-runner.js';
-import { type HostBundle, type HostBundleFile, bundleFilesFor } from '../artifacts/host-bundle.js';
+import { type NodeRunner, run, writeNodeFile } from '../../runtime/node-runner.js';
+import { type HostBundle, bundleFilesFor } from '../artifacts/host-bundle.js';
+import { type SendTally, importImages, sendFile } from './host-files.js';
 import { HOST_DEB_DIR } from './host-deb-install.js';
 import { readHostLedger } from './host-down.js';
 import { ensureHostPackages, type HostPackagesOptions } from './host-packages.js';
@@ -37,12 +38,8 @@ import type { HostSession } from './host-session.js';
 
 const CONTAINERD_CONFIG = '/etc/containerd/config.toml';
 const ROLE_FILE = '/etc/ha-lab/role';
-/** Where packed binaries wait to be unpacked into place (removed by `down` with its parent). */
-const INCOMING_DIR = '/var/lib/ha-lab/incoming';
 const BACKUP_DIR = `${HOST_LEDGER_DIR}/backup`;
 const COMMAND_TIMEOUT_MS = 120_000;
-/** Importing the control-plane archive unpacks ~150 MB of layers. */
-const IMPORT_TIMEOUT_MS = 300_000;
 
 export interface HostPrepareOptions {
   lab: string;
@@ -63,6 +60,10 @@ export interface HostPrepareResult {
   imagesImported: number;
   cgroupV2: boolean;
   kernelConfig: boolean;
+  /** Where the time went: apt, the large files arriving (from the start), the imports. */
+  packagesMs: number;
+  filesMs: number;
+  imagesMs: number;
   durationMs: number;
 }
 
@@ -118,55 +119,72 @@ export async function prepareHost(
     await ledger.record({ sysctls: parseSysctls(values) });
   }
   await ledger.record({ packages: options.plannedPackages, dirs: [HOST_DEB_DIR] });
-  const packages = await ensureHostPackages(session, node.role, options.packages);
-  // What apt really installed, in case the plan and the install disagree.
-  await ledger.record({ packages: packages.installed.map((p) => p.name) });
-
   const files = bundleFilesFor(options.bundle, node.role);
   await ledger.record({
     files: [...files.map((f) => f.remote), ROLE_FILE, HOST_SYSCTL_PATH, HOST_MODULES_PATH],
     dirs: ['/var/lib/ha-lab', '/etc/ha-lab'],
     units: [...NODE_FOOTPRINT.units],
   });
-  const tally = { filesSent: 0, bytesSent: 0 };
-  // Small files and the kernel settings first, so containerd runs with its config while the
-  // large files travel; each archive is imported as soon as it arrived, beside the uploads.
-  const small = files.filter((f) => !f.unpack && !f.imageArchive);
-  let configChanged = false;
-  for (const file of small) {
-    if (await sendFile(session, file, tally, signal))
-      configChanged ||= file.remote === CONTAINERD_CONFIG;
+  const tally: SendTally = { filesSent: 0, bytesSent: 0 };
+  const timing = { packagesMs: 0, filesMs: 0, imagesMs: 0 };
+  // The large files travel while apt installs (they need nothing it brings), archives first,
+  // one after the other; each archive is imported as soon as it and containerd are there.
+  const large = files
+    .filter((f) => f.unpack || f.imageArchive)
+    .sort((a, b) => Number(b.imageArchive) - Number(a.imageArchive));
+  let chain: Promise<unknown> = Promise.resolve();
+  const arrived = large.map(
+    (file) => (chain = chain.then(() => sendFile(session, file, tally, signal))),
+  );
+  for (const sent of arrived) sent.catch(() => undefined);
+  const uploadsDone = Promise.allSettled(arrived).then(
+    () => (timing.filesMs = Date.now() - started),
+  );
+  try {
+    const packagesStarted = Date.now();
+    const packages = await ensureHostPackages(session, node.role, options.packages);
+    // What apt really installed, in case the plan and the install disagree.
+    await ledger.record({ packages: packages.installed.map((p) => p.name) });
+    timing.packagesMs = Date.now() - packagesStarted;
+    let configChanged = false;
+    for (const file of files.filter((f) => !f.unpack && !f.imageArchive)) {
+      if (await sendFile(session, file, tally, signal))
+        configChanged ||= file.remote === CONTAINERD_CONFIG;
+    }
+    await writeNodeFile(runner, ROLE_FILE, `${node.role}\n`);
+    await writeNodeFile(runner, HOST_SYSCTL_PATH, renderHostSysctls());
+    await writeNodeFile(runner, HOST_MODULES_PATH, renderHostModules());
+    const facts = await applyKernelSettings(runner, signal);
+    await run(runner, ['systemctl', 'daemon-reload'], { timeoutMs: COMMAND_TIMEOUT_MS, signal });
+    await run(runner, ['systemctl', 'enable', '--quiet', 'containerd'], { signal });
+    await run(runner, ['systemctl', configChanged ? 'restart' : 'start', 'containerd'], {
+      timeoutMs: COMMAND_TIMEOUT_MS,
+      signal,
+    });
+    let imagesImported = 0;
+    for (const [i, file] of large.entries()) {
+      if (!file.imageArchive) continue;
+      await arrived[i];
+      const importStarted = Date.now();
+      if (await importImages(runner, file, signal)) imagesImported += 1;
+      timing.imagesMs += Date.now() - importStarted;
+    }
+    await Promise.all(arrived);
+    await run(runner, ['touch', PRELOADED_MARKER], { signal });
+    return {
+      node: node.name,
+      packagesInstalled: packages.installed.length,
+      ...tally,
+      filesSkipped: files.length - tally.filesSent,
+      imagesImported,
+      ...timing,
+      ...facts,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    // Nothing of this host's keeps running once the call is over, success or not.
+    await uploadsDone;
   }
-  await writeNodeFile(runner, ROLE_FILE, `${node.role}\n`);
-  await writeNodeFile(runner, HOST_SYSCTL_PATH, renderHostSysctls());
-  await writeNodeFile(runner, HOST_MODULES_PATH, renderHostModules());
-  const facts = await applyKernelSettings(runner, signal);
-  await run(runner, ['systemctl', 'daemon-reload'], { timeoutMs: COMMAND_TIMEOUT_MS, signal });
-  await run(runner, ['systemctl', 'enable', '--quiet', 'containerd'], { signal });
-  await run(runner, ['systemctl', configChanged ? 'restart' : 'start', 'containerd'], {
-    timeoutMs: COMMAND_TIMEOUT_MS,
-    signal,
-  });
-  const imports: Promise<boolean>[] = [];
-  for (const archive of files.filter((f) => f.imageArchive)) {
-    await sendFile(session, archive, tally, signal);
-    imports.push(importImages(runner, archive, signal));
-    // Seen by Promise.all below; this only keeps an early failure from being unhandled.
-    imports.at(-1)?.catch(() => undefined);
-  }
-  for (const binary of files.filter((f) => f.unpack))
-    await sendFile(session, binary, tally, signal);
-  const imagesImported = (await Promise.all(imports)).filter(Boolean).length;
-  await run(runner, ['touch', PRELOADED_MARKER], { signal });
-  return {
-    node: node.name,
-    packagesInstalled: packages.installed.length,
-    ...tally,
-    filesSkipped: files.length - tally.filesSent,
-    imagesImported,
-    ...facts,
-    durationMs: Date.now() - started,
-  };
 }
 
 /**
@@ -215,80 +233,4 @@ if [ -r /proc/config.gz ] || [ -r "/boot/config-$(uname -r)" ]; then echo kconfi
     { timeoutMs: COMMAND_TIMEOUT_MS, signal },
   );
   return { cgroupV2: /cgroup cgroup2fs/.test(out), kernelConfig: /kconfig yes/.test(out) };
-}
-
-/**
- * Puts one bundle file in place unless the host has it already. A gzip'd binary travels to
- * the incoming directory (so an interrupted upload resumes there) and is unpacked into place,
- * checked by its sha256, then the packed copy goes. Returns whether anything was sent.
- */
-async function sendFile(
-  session: HostSession,
-  file: HostBundleFile,
-  tally: { filesSent: number; bytesSent: number },
-  signal: AbortSignal,
-): Promise<boolean> {
-  const { runner } = session;
-  if (!file.unpack) {
-    const sent = await session.upload(file.local, file.remote, {
-      mode: file.mode,
-      sha256: file.sentSha256,
-      signal,
-    });
-    if (sent.skipped) return false;
-    tally.filesSent += 1;
-    tally.bytesSent += sent.bytesSent;
-    return true;
-  }
-  const have = await nodeFileSha256(runner, file.remote, { timeoutMs: COMMAND_TIMEOUT_MS, signal });
-  if (have === file.sha256) return false;
-  const packed = `${INCOMING_DIR}/${file.remote.slice(file.remote.lastIndexOf('/') + 1)}.gz`;
-  const sent = await session.upload(file.local, packed, {
-    mode: 0o600,
-    sha256: file.sentSha256,
-    signal,
-  });
-  await run(
-    runner,
-    [
-      'sh',
-      '-ec',
-      'gzip -dc -- "$1" > "$2.part"\necho "$3  $2.part" | sha256sum -c --quiet -\nchmod "$4" "$2.part"\nmv -f -- "$2.part" "$2"\nrm -f -- "$1"',
-      'sh',
-      packed,
-      file.remote,
-      file.sha256,
-      file.mode.toString(8).padStart(4, '0'),
-    ],
-    { timeoutMs: COMMAND_TIMEOUT_MS, signal },
-  );
-  tally.filesSent += 1;
-  tally.bytesSent += sent.bytesSent;
-  return true;
-}
-
-/**
- * Imports an archive into containerd's k8s.io namespace once: a marker named by the
- * archive's sha256 lives in containerd's own directory, so a wiped containerd imports again.
- */
-async function importImages(
-  runner: NodeRunner,
-  archive: HostBundleFile,
-  signal: AbortSignal,
-): Promise<boolean> {
-  const marker = `/var/lib/containerd/.ha-lab-imported-${archive.sha256.slice(0, 16)}`;
-  if ((await runner.exec(['test', '-e', marker])).exitCode === 0) return false;
-  await run(
-    runner,
-    [
-      'bash',
-      '-ec',
-      'set -o pipefail\ngzip -dc -- "$1" | ctr --namespace k8s.io images import /dev/stdin >/dev/null\ntouch -- "$2"',
-      'bash',
-      archive.remote,
-      marker,
-    ],
-    { timeoutMs: IMPORT_TIMEOUT_MS, signal },
-  );
-  return true;
 }
