@@ -82,6 +82,16 @@ export default defineConfig({
         },
       },
       {
+        // Every built-in scenario on an inventory lab (`npm run test:inventory-matrix`).
+        test: {
+          name: 'inventory-matrix',
+          include: ['test/inventory-matrix/**/*.test.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 1_800_000,
+          fileParallelism: false,
+        },
+      },
+      {
         test: {
           name: 'day2',
           include: ['test/day2/**/*.test.ts'],

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusSchema } from '../../src/lab/status-schema.js';
 import { haLab, testLabName } from '../support/cli.js';
+import { inMachine, inventoryYaml } from '../support/inventory-lab.js';
 import { type SystemdMachines, startSystemdMachines } from '../support/systemd-machines.js';
 
 /**
@@ -26,34 +27,6 @@ const SYSCTLS =
 const sysctlsBefore = new Map<string, string>();
 /** What `npm run bench` reads back (HA_LAB_BENCH_OUT): the issue's targets, measured here. */
 const figures: Record<string, unknown> = {};
-
-function inventoryYaml(m: SystemdMachines): string {
-  const vip = m.subnet.replace(/\.0\/24$/, '.200');
-  const hosts = m.machines.map((machine, i) =>
-    [
-      `  - name: ${machine.name}`,
-      `    address: ${machine.ip}`,
-      `    user: ${machine.user}`,
-      `    identityFile: ${machine.keyFile}`,
-      `    role: ${i < 3 ? 'master' : 'worker'}`,
-      `    powerOff: ${JSON.stringify(machine.powerOff)}`,
-      `    powerOn: ${JSON.stringify(machine.powerOn)}`,
-    ].join('\n'),
-  );
-  return [
-    `vip: { address: ${vip}, interface: eth0, prefix: 24 }`,
-    `knownHosts: ${m.knownHostsFile}`,
-    'hosts:',
-    ...hosts,
-    '',
-  ].join('\n');
-}
-
-/** Runs a shell script in a machine from the test's side (the engine), never from ha-lab. */
-async function inMachine(container: string, script: string): Promise<string> {
-  const { stdout } = await execa('docker', ['exec', container, 'bash', '-c', script]);
-  return stdout;
-}
 
 describe('an inventory lab on six SSH machines', () => {
   beforeAll(async () => {

@@ -10,11 +10,12 @@ export async function expectScenarioPasses(
   lab: string,
   scenario: string,
   extra: string[] = [],
+  env?: Record<string, string>,
 ): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), `${lab}-${scenario}-`));
   const run = await haLab(
     ['scenario', 'run', scenario, '--name', lab, '--report-dir', dir, ...extra],
-    { timeoutMs: 900_000 },
+    { timeoutMs: 900_000, ...(env ? { env } : {}) },
   );
   const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as {
     passed: boolean;

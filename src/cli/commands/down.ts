@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { HaLab, UsageError } from '../../api/index.js';
+import { HaLab, HaLabError, UsageError } from '../../api/index.js';
 import { validateLabName } from '../../core/topology.js';
 import { downInventory } from '../../lab/down-inventory.js';
-import { readLabState } from '../../lab/lab-state.js';
+import { readLabState, type LabState } from '../../lab/lab-state.js';
 import type { CliContext } from '../cli-context.js';
 import { openInventory, openInventoryLab } from '../inventory-lab.js';
 import { nameOption } from '../options.js';
@@ -30,7 +30,7 @@ export function registerDown(program: Command, ctx: CliContext): void {
     .option('--accept-new-host-keys', 'with --inventory: pin first-seen host keys')
     .action(async (flags: DownFlags) => {
       const started = Date.now();
-      const state = await readLabState(validateLabName(flags.name));
+      const state = await stateUnlessCorrupted(validateLabName(flags.name));
       if (flags.inventory !== undefined || state?.inventory) {
         await downHosts(flags, state, ctx, started);
         return;
@@ -49,9 +49,23 @@ export function registerDown(program: Command, ctx: CliContext): void {
     });
 }
 
+/**
+ * `down` is what a corrupted state file's message tells the user to run, so it must not
+ * stop on one: a Docker lab is found by its labels without the state; an inventory lab
+ * whose state is lost is cleaned with --inventory.
+ */
+async function stateUnlessCorrupted(lab: string): Promise<LabState | undefined> {
+  try {
+    return await readLabState(lab);
+  } catch (error) {
+    if (error instanceof HaLabError && error.code === 'state-corrupted') return undefined;
+    throw error;
+  }
+}
+
 async function downHosts(
   flags: DownFlags,
-  state: Awaited<ReturnType<typeof readLabState>>,
+  state: LabState | undefined,
   ctx: CliContext,
   started: number,
 ): Promise<void> {

@@ -1,0 +1,68 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haLab, testLabName } from '../support/cli.js';
+import { inventoryYaml } from '../support/inventory-lab.js';
+import { expectScenarioPasses } from '../support/passing-scenario.js';
+import { type SystemdMachines, startSystemdMachines } from '../support/systemd-machines.js';
+
+/**
+ * `npm run test:inventory-matrix`: every built-in scenario on one inventory lab of six SSH
+ * machines (power commands in the inventory), or its refusal. No `--fresh` here: snapshots are
+ * a Docker lab's; each scenario starts only once the lab is whole again, as it always does.
+ */
+const lab = testLabName('invmx');
+const NO_ENGINE = { DOCKER_HOST: 'unix:///nonexistent/ha-lab-no-engine.sock' };
+const SCENARIOS = [
+  'kill-master0',
+  'stop-master0',
+  'pause-master0',
+  'kill-vip-holder',
+  'kill-etcd-leader',
+  'apiserver-down-on-vip-holder',
+  'partition-master0',
+  'vrrp-blocked',
+  'sequential-master-failures',
+  'two-masters-down',
+  'renew-certs',
+  'etcd-snapshot-restore',
+  'etcd-member-replace',
+];
+let machines: SystemdMachines;
+let dir: string;
+
+describe('the scenario matrix on an inventory lab', () => {
+  beforeAll(async () => {
+    const build = await haLab(['build', '--for-hosts'], { timeoutMs: 1_800_000 });
+    expect(build.exitCode, build.stderr).toBe(0);
+    machines = await startSystemdMachines({ prefix: 'inv-mx', count: 6 });
+    dir = await mkdtemp(join(tmpdir(), 'ha-lab-invmx-'));
+    await writeFile(join(dir, 'lab.yaml'), inventoryYaml(machines));
+    const up = await haLab(
+      ['up', '--inventory', join(dir, 'lab.yaml'), '--name', lab, '--no-tui'],
+      { env: NO_ENGINE, timeoutMs: 1_200_000 },
+    );
+    expect(up.exitCode, up.stderr).toBe(0);
+  });
+
+  afterAll(async () => {
+    await haLab(['down', '--name', lab, '--purge'], { env: NO_ENGINE, timeoutMs: 600_000 });
+    await machines?.cleanup();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  for (const scenario of SCENARIOS) {
+    it(`passes ${scenario}`, () => expectScenarioPasses(lab, scenario, [], NO_ENGINE));
+  }
+
+  it('refuses upgrade-minor before touching anything (exit 2, why)', async () => {
+    const run = await haLab(['scenario', 'run', 'upgrade-minor', '--name', lab], {
+      env: NO_ENGINE,
+    });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.trim()).toMatch(
+      /^ha-lab: scenario "upgrade-minor" cannot run on an inventory lab \(an upgrade stages its images through a Docker engine\)/,
+    );
+  });
+});
