@@ -50,6 +50,9 @@ export async function openInventory(
       target: host,
       labels: nodeLabels(lab, node),
       interface: inventory.vip.interface,
+      ...(node.role === 'master'
+        ? { vip: { address: inventory.vip.address, prefix: inventory.vip.prefix } }
+        : {}),
       ...(host.powerOff && host.powerOn ? { powerOff: host.powerOff, powerOn: host.powerOn } : {}),
     };
   });

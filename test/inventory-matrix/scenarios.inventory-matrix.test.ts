@@ -9,8 +9,10 @@ import { type SystemdMachines, startSystemdMachines } from '../support/systemd-m
 
 /**
  * `npm run test:inventory-matrix`: every built-in scenario on one inventory lab of six SSH
- * machines (power commands in the inventory), or its refusal. No `--fresh` here: snapshots are
- * a Docker lab's; each scenario starts only once the lab is whole again, as it always does.
+ * machines, or its refusal. master-0's host has no power commands, so its kill, stop and
+ * restart are signals to the lab's services on a host that stays up (the other hosts are
+ * powered off and on): both ways are proven. No `--fresh` here: snapshots are a Docker
+ * lab's; each scenario starts only once the lab is whole again, as it always does.
  */
 const lab = testLabName('invmx');
 const NO_ENGINE = { DOCKER_HOST: 'unix:///nonexistent/ha-lab-no-engine.sock' };
@@ -38,7 +40,7 @@ describe('the scenario matrix on an inventory lab', () => {
     expect(build.exitCode, build.stderr).toBe(0);
     machines = await startSystemdMachines({ prefix: 'inv-mx', count: 6 });
     dir = await mkdtemp(join(tmpdir(), 'ha-lab-invmx-'));
-    await writeFile(join(dir, 'lab.yaml'), inventoryYaml(machines));
+    await writeFile(join(dir, 'lab.yaml'), inventoryYaml(machines, [machines.machines[0]!.name]));
     const up = await haLab(
       ['up', '--inventory', join(dir, 'lab.yaml'), '--name', lab, '--no-tui'],
       { env: NO_ENGINE, timeoutMs: 1_200_000 },
@@ -53,7 +55,14 @@ describe('the scenario matrix on an inventory lab', () => {
   });
 
   for (const scenario of SCENARIOS) {
-    it(`passes ${scenario}`, () => expectScenarioPasses(lab, scenario, [], NO_ENGINE));
+    it(`passes ${scenario}`, async () => {
+      const report = await expectScenarioPasses(lab, scenario, [], NO_ENGINE);
+      const kills = report.history.entries.filter((e) => e.type === 'fault' && e.method);
+      if (scenario === 'kill-master0') expect(kills.length).toBeGreaterThan(0);
+      for (const kill of kills) {
+        expect(kill.method).toBe(kill.target === 'master-0' ? 'service-signals' : 'power-command');
+      }
+    });
   }
 
   it('refuses upgrade-minor before touching anything (exit 2, why)', async () => {

@@ -4,8 +4,9 @@ import type { SystemdMachines } from './systemd-machines.js';
 /**
  * An inventory for six systemd machines (the first three masters), with the machines' own
  * power commands and known_hosts, and the VIP at .200 of their subnet (free by the harness).
+ * Machines named in `signalsOnly` get no power commands: their kill and stop are signals.
  */
-export function inventoryYaml(m: SystemdMachines): string {
+export function inventoryYaml(m: SystemdMachines, signalsOnly: string[] = []): string {
   const vip = m.subnet.replace(/\.0\/24$/, '.200');
   const hosts = m.machines.map((machine, i) =>
     [
@@ -14,8 +15,12 @@ export function inventoryYaml(m: SystemdMachines): string {
       `    user: ${machine.user}`,
       `    identityFile: ${machine.keyFile}`,
       `    role: ${i < 3 ? 'master' : 'worker'}`,
-      `    powerOff: ${JSON.stringify(machine.powerOff)}`,
-      `    powerOn: ${JSON.stringify(machine.powerOn)}`,
+      ...(signalsOnly.includes(machine.name)
+        ? []
+        : [
+            `    powerOff: ${JSON.stringify(machine.powerOff)}`,
+            `    powerOn: ${JSON.stringify(machine.powerOn)}`,
+          ]),
     ].join('\n'),
   );
   return [

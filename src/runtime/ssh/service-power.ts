@@ -1,3 +1,5 @@
+import { shellQuote } from './shell-quote.js';
+
 /**
  * Power actions on a host that has no power switch ha-lab may use: the host keeps running
  * (and answering SSH), and what a machine's power would take down is taken down by signals
@@ -16,6 +18,13 @@ export const LAB_UNITS = ['kubelet', 'etcd', 'keepalived', 'halab-podnet', 'cont
 const MIDDLE_UNITS = ['etcd', 'keepalived'];
 
 export type SignalAction = 'kill' | 'stop' | 'start' | 'pause' | 'unpause';
+
+/** The VIP as keepalived adds it on a master: what a dead machine no longer holds. */
+export interface HeldAddress {
+  address: string;
+  prefix: number;
+  interface: string;
+}
 
 /**
  * Defines `present` (the lab's units this host has) and `lab_pids`: every process of those
@@ -57,7 +66,7 @@ signal_all() {
  * waiting so none restarts while it exits, up to `graceS` for everything to end, then the
  * same as kill for what is left.
  */
-function takeDown(action: 'kill' | 'stop', graceS: number): string {
+function takeDown(action: 'kill' | 'stop', graceS: number, held?: HeldAddress): string {
   const grace =
     action === 'stop'
       ? `signal_all TERM
@@ -70,6 +79,19 @@ while [ -n "$(lab_pids)" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; d
   return `${grace}signal_all KILL
 if [ -n "$present" ]; then systemctl stop $(services) || true; fi
 signal_all KILL
+${held === undefined ? '' : releaseVip(held)}`;
+}
+
+/**
+ * A keepalived killed by SIGKILL leaves the VIP on the interface, and the host, still up,
+ * would go on answering ARP for it beside the new holder. A powered-off machine holds no
+ * address, so neither does a host whose lab was killed. (stop's SIGTERM lets keepalived
+ * release it itself; this is then a no-op.)
+ */
+function releaseVip(held: HeldAddress): string {
+  const cidr = shellQuote(`${held.address}/${held.prefix}`);
+  const dev = shellQuote(held.interface);
+  return `if ip -o addr show dev ${dev} | grep -qF ' ${held.address}/'; then ip addr del ${cidr} dev ${dev} || true; fi
 `;
 }
 
@@ -87,11 +109,11 @@ if has kubelet; then systemctl start --no-block kubelet.service; fi
 `;
 
 /** The script doing `action` on a host (run with `sh -ec`, as root). */
-export function signalScript(action: SignalAction, graceS = 10): string {
+export function signalScript(action: SignalAction, graceS = 10, held?: HeldAddress): string {
   switch (action) {
     case 'kill':
     case 'stop':
-      return PRELUDE + takeDown(action, graceS);
+      return PRELUDE + takeDown(action, graceS, held);
     case 'start':
       return PRELUDE + START;
     case 'pause':

@@ -14,6 +14,8 @@ export interface SshMachine {
   labels: Labels;
   /** The interface carrying the node IP and the VIP (kernelAddresses reads it). */
   interface: string;
+  /** On a master: the VIP, which a kill by signals takes off the host like a power-off would. */
+  vip?: { address: string; prefix: number };
   /** argv run on the operator's machine (a hypervisor CLI); both or neither. */
   powerOff?: string[];
   powerOn?: string[];

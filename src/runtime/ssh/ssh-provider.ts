@@ -249,7 +249,8 @@ export class SshProvider implements Provider {
   }
 
   private async signalServices(m: SshMachine, action: SignalAction, graceS: number) {
-    await run(this.hostRunner(m.machine), ['sh', '-ec', signalScript(action, graceS)], {
+    const held = m.vip && { ...m.vip, interface: m.interface };
+    await run(this.hostRunner(m.machine), ['sh', '-ec', signalScript(action, graceS, held)], {
       timeoutMs: SIGNAL_SCRIPT_TIMEOUT_MS + (action === 'stop' ? graceS * 1000 : 0),
       signal: this.signal,
     });
