@@ -6,6 +6,11 @@ import { type NodeRunner, run } from './node-runner.js';
  * undo removes exactly what the fault added.
  */
 const PARTITION_TAG = 'ha-lab-partition';
+/**
+ * arptables rules carry no comment: the exemption's addresses are written here for the heal
+ * to delete exactly those rules (a tmpfs file, gone on a reboot like the rules themselves).
+ */
+const ARP_EXEMPTION_FILE = '/run/ha-lab-partition-arp';
 const VRRP_TAG = 'ha-lab-block-vrrp';
 
 /** Deletes every rule carrying our comment tag; safe to run when none is there. */
@@ -54,6 +59,7 @@ iptables -I INPUT 1 -s ${operator} -d ${host} -p tcp --dport ${port} -m comment 
 iptables -I OUTPUT 1 -s ${host} -d ${operator} -p tcp --sport ${port} -m comment --comment ${PARTITION_TAG} -j ACCEPT
 arptables -I INPUT -s "$hop" -d ${host} -j ACCEPT
 arptables -I OUTPUT -s ${host} -d "$hop" -j ACCEPT
+echo "$hop ${host}" > ${ARP_EXEMPTION_FILE}
 `;
 }
 
@@ -81,9 +87,25 @@ arptables -A OUTPUT -j DROP`,
   ]);
 }
 
+/**
+ * Deletes what partition added and nothing else: on a user's host, arptables may hold rules
+ * of its own, so no flush. One unconditional DROP per chain is the partition's (appended
+ * last), and the exemption's two ACCEPTs are named by the file partition wrote.
+ */
 export async function healPartition(runner: NodeRunner): Promise<void> {
-  // ha-lab is the only user of arptables in a machine, so flushing it is the exact undo.
-  await run(runner, ['bash', '-ec', `arptables -F\n${removeTaggedRules(PARTITION_TAG)}`]);
+  await run(runner, [
+    'bash',
+    '-ec',
+    `if [ -f ${ARP_EXEMPTION_FILE} ]; then
+  read -r hop host < ${ARP_EXEMPTION_FILE}
+  arptables -D INPUT -s "$hop" -d "$host" -j ACCEPT 2>/dev/null || true
+  arptables -D OUTPUT -s "$host" -d "$hop" -j ACCEPT 2>/dev/null || true
+  rm -f ${ARP_EXEMPTION_FILE}
+fi
+arptables -D INPUT -j DROP 2>/dev/null || true
+arptables -D OUTPUT -j DROP 2>/dev/null || true
+${removeTaggedRules(PARTITION_TAG)}`,
+  ]);
 }
 
 /** IP protocol 112 is VRRP: with it dropped both ways, every master believes it is alone. */

@@ -160,7 +160,7 @@ describe('SshProvider against a real sshd machine', () => {
     expect(await inMachine(machine.name, 'pgrep -x ip || true')).toBe('');
   });
 
-  it('partitions the machine without cutting its SSH session, and the heal removes every rule', async () => {
+  it('partitions the machine without cutting its SSH session, and the heal removes its rules and only those', async () => {
     // iptables and arptables, as ha-lab puts them on a host: from the operator's deb cache.
     const session = await runner().current();
     await ensureHostPackages(
@@ -176,6 +176,8 @@ describe('SshProvider against a real sshd machine', () => {
     const gateway = `${network.prefix}.1`;
     const pingGateway = `ping -c1 -W1 ${gateway} >/dev/null 2>&1 && echo reached || echo cut`;
     expect(await inMachine(machine.name, pingGateway)).toBe('reached');
+    // A rule of the host's own, which the heal must leave where it was.
+    await inMachine(machine.name, 'arptables -A INPUT -s 10.9.9.9 -j ACCEPT');
     await provider.partition(runner(), network.subnet);
     try {
       expect(await inMachine(machine.name, pingGateway)).toBe('cut');
@@ -188,6 +190,13 @@ describe('SshProvider against a real sshd machine', () => {
     } finally {
       await provider.healPartition(runner());
     }
+    const left = await inMachine(machine.name, "arptables -S | grep '^-A' || true");
+    const lines = left.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^-A INPUT .*-s 10\.9\.9\.9.*-j ACCEPT|^-A INPUT .*-j ACCEPT.*-s 10\.9\.9\.9/,
+    );
+    await inMachine(machine.name, 'arptables -D INPUT -s 10.9.9.9 -j ACCEPT');
     expect(await iptablesRules()).toBe('0\n0');
     expect(await inMachine(machine.name, pingGateway)).toBe('reached');
   });
