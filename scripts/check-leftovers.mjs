@@ -1,5 +1,11 @@
 // After the suite: no container, network or volume of a test lab (e2e-*, it-*) may remain.
+// `--record FILE` (before the suite) writes what is already there; `--before FILE` (after it)
+// fails only on what the suite added, and names the rest as an earlier run's debris, so a
+// machine a killed run left dirty does not pass the blame to the next clean run.
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const [mode, file] = process.argv.slice(2);
 
 const kinds = [
   [
@@ -58,8 +64,20 @@ for (const [kind, args] of kinds) {
       left.push(`${kind} ${name} (lab ${lab})`);
   }
 }
-if (left.length > 0) {
-  console.error(`ha-lab: the tests left resources behind:\n  ${left.join('\n  ')}`);
+if (mode === '--record') {
+  writeFileSync(file, left.join('\n'));
+  process.exit(0);
+}
+const earlier = new Set(mode === '--before' ? readFileSync(file, 'utf8').split('\n') : []);
+const debris = left.filter((entry) => earlier.has(entry));
+const added = left.filter((entry) => !earlier.has(entry));
+if (debris.length > 0) {
+  console.error(
+    `ha-lab: left by a run before this one (remove with \`ha-lab down --name LAB\`):\n  ${debris.join('\n  ')}`,
+  );
+}
+if (added.length > 0) {
+  console.error(`ha-lab: the tests left resources behind:\n  ${added.join('\n  ')}`);
   process.exit(1);
 }
 console.log('ha-lab: no test resources left behind');

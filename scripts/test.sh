@@ -17,6 +17,7 @@ command -v tmux >/dev/null || { apt-get install -y -qq tmux >/dev/null 2>&1 || {
 node dist/cli/main.js build
 reports=$(mktemp -d)
 trap 'rm -rf "$reports"' EXIT
+node scripts/check-leftovers.mjs --record "$reports/before.txt"
 json() { echo "--reporter=default --reporter=json --outputFile.json=$reports/$1.json"; }
 # shellcheck disable=SC2046
 npx vitest run --project unit --project integration $(json fast)
@@ -27,5 +28,5 @@ npx vitest run --project e2e $(json e2e)
 # shellcheck disable=SC2046
 npx vitest run --project inventory $(json inventory)
 if [[ -n "${CI:-}" ]]; then node scripts/check-skipped.mjs "$reports"/*.json; fi
-node scripts/check-leftovers.mjs
+node scripts/check-leftovers.mjs --before "$reports/before.txt"
 echo "ha-lab: tests passed in $(( $(date +%s) - started )) s"
