@@ -1,12 +1,10 @@
 import { readdirSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haLab, testLabName } from '../support/cli.js';
-import { inventoryYaml } from '../support/inventory-lab.js';
+import { NO_ENGINE, startInventoryMachines } from '../support/inventory-lab.js';
 import { expectScenarioPasses } from '../support/passing-scenario.js';
-import { type SystemdMachines, startSystemdMachines } from '../support/systemd-machines.js';
+import type { SystemdMachines } from '../support/systemd-machines.js';
 
 /**
  * `npm run test:inventory-matrix`: every built-in scenario on one inventory lab of six SSH
@@ -16,7 +14,6 @@ import { type SystemdMachines, startSystemdMachines } from '../support/systemd-m
  * lab's; each scenario starts only once the lab is whole again, as it always does.
  */
 const lab = testLabName('invmx');
-const NO_ENGINE = { DOCKER_HOST: 'unix:///nonexistent/ha-lab-no-engine.sock' };
 /** Refused on an inventory lab before it starts (exit 2, why); every other must pass. */
 const REFUSED = { 'upgrade-minor': 'an upgrade stages its images through a Docker engine' };
 /** Every built-in scenario: the files the CLI ships, so a new one is covered without edits. */
@@ -29,15 +26,14 @@ let dir: string;
 
 describe('the scenario matrix on an inventory lab', () => {
   beforeAll(async () => {
-    const build = await haLab(['build', '--for-hosts'], { timeoutMs: 1_800_000 });
-    expect(build.exitCode, build.stderr).toBe(0);
-    machines = await startSystemdMachines({ prefix: 'inv-mx', count: 6 });
-    dir = await mkdtemp(join(tmpdir(), 'ha-lab-invmx-'));
-    await writeFile(join(dir, 'lab.yaml'), inventoryYaml(machines, [machines.machines[0]!.name]));
-    const up = await haLab(
-      ['up', '--inventory', join(dir, 'lab.yaml'), '--name', lab, '--no-tui'],
-      { env: NO_ENGINE, timeoutMs: 1_200_000 },
-    );
+    let inventoryFile: string;
+    ({ machines, dir, inventoryFile } = await startInventoryMachines('inv-mx', (m) => [
+      m.machines[0]!.name,
+    ]));
+    const up = await haLab(['up', '--inventory', inventoryFile, '--name', lab, '--no-tui'], {
+      env: NO_ENGINE,
+      timeoutMs: 1_200_000,
+    });
     expect(up.exitCode, up.stderr).toBe(0);
   });
 

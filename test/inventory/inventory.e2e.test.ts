@@ -1,12 +1,11 @@
 import { execa } from 'execa';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusSchema } from '../../src/lab/status-schema.js';
 import { haLab, testLabName } from '../support/cli.js';
-import { inMachine, inventoryYaml } from '../support/inventory-lab.js';
-import { type SystemdMachines, startSystemdMachines } from '../support/systemd-machines.js';
+import { inMachine, NO_ENGINE, startInventoryMachines } from '../support/inventory-lab.js';
+import type { SystemdMachines } from '../support/systemd-machines.js';
 
 /**
  * An inventory lab end to end, on six plain Debian machines (systemd and sshd only, no ha-lab
@@ -17,7 +16,6 @@ import { type SystemdMachines, startSystemdMachines } from '../support/systemd-m
  * engine, with their own environment.
  */
 const lab = testLabName('inv');
-const NO_ENGINE = { DOCKER_HOST: 'unix:///nonexistent/ha-lab-no-engine.sock' };
 let machines: SystemdMachines;
 let dir: string;
 let inventoryFile: string;
@@ -30,13 +28,7 @@ const figures: Record<string, unknown> = {};
 
 describe('an inventory lab on six SSH machines', () => {
   beforeAll(async () => {
-    // The host bundle must be in the cache for an operator without an engine.
-    const build = await haLab(['build', '--for-hosts'], { timeoutMs: 1_800_000 });
-    expect(build.exitCode, build.stderr).toBe(0);
-    machines = await startSystemdMachines({ prefix: 'inv-e2e', count: 6 });
-    dir = await mkdtemp(join(tmpdir(), 'ha-lab-inv-'));
-    inventoryFile = join(dir, 'lab.yaml');
-    await writeFile(inventoryFile, inventoryYaml(machines));
+    ({ machines, dir, inventoryFile } = await startInventoryMachines('inv-e2e'));
     for (const m of machines.machines)
       sysctlsBefore.set(m.name, await inMachine(m.container, SYSCTLS));
   });

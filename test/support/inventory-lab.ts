@@ -1,5 +1,30 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
-import type { SystemdMachines } from './systemd-machines.js';
+import { expect } from 'vitest';
+import { haLab } from './cli.js';
+import { type SystemdMachines, startSystemdMachines } from './systemd-machines.js';
+
+/** ha-lab's environment on an inventory lab: no engine in reach, so only SSH reaches hosts. */
+export const NO_ENGINE = { DOCKER_HOST: 'unix:///nonexistent/ha-lab-no-engine.sock' };
+
+/**
+ * What every inventory suite starts from: the host bundle in the cache (an operator without
+ * an engine needs it there), six fresh machines, and their inventory file in a temp dir.
+ */
+export async function startInventoryMachines(
+  prefix: string,
+  signalsOnly: (m: SystemdMachines) => string[] = () => [],
+): Promise<{ machines: SystemdMachines; dir: string; inventoryFile: string }> {
+  const build = await haLab(['build', '--for-hosts'], { timeoutMs: 1_800_000 });
+  expect(build.exitCode, build.stderr).toBe(0);
+  const machines = await startSystemdMachines({ prefix, count: 6 });
+  const dir = await mkdtemp(join(tmpdir(), `ha-lab-${prefix}-`));
+  const inventoryFile = join(dir, 'lab.yaml');
+  await writeFile(inventoryFile, inventoryYaml(machines, signalsOnly(machines)));
+  return { machines, dir, inventoryFile };
+}
 
 /**
  * An inventory for six systemd machines (the first three masters), with the machines' own
