@@ -9,11 +9,8 @@ import { HaLabError, RuntimeError, UsageError } from '../../src/core/errors.js';
 import { waitFor } from '../../src/core/wait.js';
 import { HostKeyVerifier, type HostKeyPolicy } from '../../src/runtime/ssh/host-key-policy.js';
 import { fileSha256, uploadFile } from '../../src/runtime/ssh/sftp-upload.js';
-import {
-  connectSsh,
-  type SshConnection,
-  type SshTarget,
-} from '../../src/runtime/ssh/ssh-connection.js';
+import { connectSsh } from '../../src/runtime/ssh/ssh-connect.js';
+import type { SshConnection, SshTarget } from '../../src/runtime/ssh/ssh-connection.js';
 import { SshRunner } from '../../src/runtime/ssh/ssh-runner.js';
 import {
   createBridgeNetwork,
@@ -140,6 +137,17 @@ describe('SSH transport against a real sshd', () => {
       await inMachine(machine.name, 'cat /proc/[0-9]*/cmdline 2>/dev/null | tr "\\0" " "'),
     ).not.toContain(secret);
     expect((await runner.exec(['sh', '-c', 'exit 7'])).exitCode).toBe(7);
+  });
+
+  it("runs 24 overlapping commands on one connection past sshd's MaxSessions (10)", async () => {
+    const runner = new SshRunner(await connect(target('lab'), verifier()), 'master-0');
+    // Each holds its channel long enough for all of them to be asked for at once.
+    const results = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => runner.exec(['sh', '-c', `sleep 0.3; echo ${i}`])),
+    );
+    expect(results.map((r) => r.stdout.trim())).toEqual(
+      Array.from({ length: 24 }, (_, i) => String(i)),
+    );
   });
 
   it('names the host in one line when sudo asks user pw for a password', async () => {

@@ -3,11 +3,8 @@ import type { ExecOptions, ExecResult, NodeRunner } from '../node-runner.js';
 import { unreachable } from './connect-errors.js';
 import type { HostKeyVerifier } from './host-key-policy.js';
 import type { SshTarget } from './ssh-auth.js';
-import {
-  CONNECT_TIMEOUT_MS,
-  type SshConnectOptions,
-  type SshConnection,
-} from './ssh-connection.js';
+import { CONNECT_TIMEOUT_MS, type SshConnectOptions } from './ssh-connect.js';
+import type { SshConnection } from './ssh-connection.js';
 import { SshRunner } from './ssh-runner.js';
 
 /** connectSsh's shape, so unit tests can hand in scripted connections. */

@@ -8,12 +8,8 @@ export {
 export type { HostKeyCheck, HostKeyStatus, KnownHostEntry } from './known-hosts.js';
 export { HostKeyPins } from './host-key-pins.js';
 export { HostKeyVerifier, type HostKeyPolicy } from './host-key-policy.js';
-export {
-  connectSsh,
-  SshConnection,
-  CONNECT_TIMEOUT_MS,
-  type SshConnectOptions,
-} from './ssh-connection.js';
+export { connectSsh, CONNECT_TIMEOUT_MS, type SshConnectOptions } from './ssh-connect.js';
+export { SshConnection } from './ssh-connection.js';
 export type { SshTarget } from './ssh-auth.js';
 export { SshRunner } from './ssh-runner.js';
 export { uploadFile, fileSha256, type UploadOptions, type UploadResult } from './sftp-upload.js';

@@ -1,109 +1,25 @@
 import { createInterface } from 'node:readline';
-import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { HaLabError, RuntimeError } from '../../core/errors.js';
 import type { ExecOptions, ExecResult } from '../node-runner.js';
 import type { LineStream } from '../provider.js';
-import { connectionError, unreachable } from './connect-errors.js';
-import type { HostKeyVerifier } from './host-key-policy.js';
+import { ChannelGate, isChannelRefusal } from './channel-gate.js';
 import { signalNumber, stopChannel } from './ssh-channel.js';
-import { authConfig, type SshTarget } from './ssh-auth.js';
+import type { SshTarget } from './ssh-auth.js';
 
 export type { SshTarget } from './ssh-auth.js';
 
-/** An unreachable host fails within this (the issue's bound; ssh(1) would wait minutes). */
-export const CONNECT_TIMEOUT_MS = 10_000;
-/** Keepalive: a host that stops answering is declared lost after 15-20 s (measured: 20 s). */
-const KEEPALIVE_INTERVAL_MS = 5_000;
-const KEEPALIVE_COUNT_MAX = 3;
 const DEFAULT_EXEC_TIMEOUT_MS = 120_000;
-
-export interface SshConnectOptions {
-  /** Shared by every host of a command, so first-seen pins are written one at a time. */
-  hostKeys: HostKeyVerifier;
-  signal?: AbortSignal | undefined;
-  timeoutMs?: number;
-}
-
-/**
- * Opens the one connection a command keeps to a host. The private key is read here, in the
- * operator's process, handed to ssh2 and never logged or sent anywhere but the SSH handshake.
- */
-export async function connectSsh(
-  target: SshTarget,
-  options: SshConnectOptions,
-): Promise<SshConnection> {
-  options.signal?.throwIfAborted();
-  const timeoutMs = options.timeoutMs ?? CONNECT_TIMEOUT_MS;
-  const auth = await authConfig(target);
-  const algorithms = await options.hostKeys.algorithms(target);
-  const client = new Client();
-  return new Promise<SshConnection>((resolve, reject) => {
-    let hostKeyError: HaLabError | undefined;
-    let settled = false;
-    const finish = (error?: unknown) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      if (error === undefined) return resolve(new SshConnection(client, target));
-      client.destroy();
-      reject(error);
-    };
-    // ssh2's readyTimeout covers the TCP connect and the handshake; this one also covers a
-    // host that answers TCP but stalls the key exchange, and the host-key check itself.
-    const timer = setTimeout(
-      () =>
-        finish(unreachable(target, `no SSH handshake within ${Math.round(timeoutMs / 1000)} s`)),
-      timeoutMs,
-    );
-    const onAbort = () => finish(options.signal?.reason);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    client.on('ready', () => finish());
-    // Errors after `ready` belong to the connection object; this listener keeps them from
-    // crashing the process in the meantime.
-    client.on('error', (error) =>
-      finish(hostKeyError ?? connectionError(error, target, timeoutMs)),
-    );
-    client.on('close', () =>
-      finish(hostKeyError ?? unreachable(target, 'the connection closed during the handshake')),
-    );
-    const config: ConnectConfig = {
-      host: target.address,
-      port: target.port,
-      username: target.user,
-      ...auth,
-      readyTimeout: timeoutMs,
-      keepaliveInterval: KEEPALIVE_INTERVAL_MS,
-      keepaliveCountMax: KEEPALIVE_COUNT_MAX,
-      tryKeyboard: false,
-      algorithms: { serverHostKey: algorithms },
-      hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
-        options.hostKeys.verify(target, key).then(
-          (error) => {
-            hostKeyError = error;
-            verify(error === undefined);
-          },
-          (error: unknown) => {
-            hostKeyError =
-              error instanceof HaLabError
-                ? error
-                : new RuntimeError(
-                    'host-key-check-failed',
-                    `${target.name}: cannot check the host key (${(error as Error).message})`,
-                  );
-            verify(false);
-          },
-        );
-      },
-    };
-    client.connect(config);
-  });
-}
+/** A refused channel is asked for again this many times in all, 100 ms more apart each time. */
+const CHANNEL_REFUSAL_TRIES = 5;
+const CHANNEL_RETRY_MS = 100;
 
 /** One SSH connection to a host, kept open for the whole command; commands run on channels. */
 export class SshConnection {
   private lost: RuntimeError | undefined;
   private readonly onLost = new Set<(error: RuntimeError) => void>();
+  private readonly gate = new ChannelGate();
 
   constructor(
     private readonly client: Client,
@@ -175,9 +91,8 @@ export class SshConnection {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const onLost = (error: RuntimeError) => finish(error);
       this.onLost.add(onLost);
-      try {
-        this.client.exec(command, (error, opened) => {
-          if (error) return finish(this.channelFailed(error));
+      this.openChannel<ClientChannel>((opened) => this.client.exec(command, opened)).then(
+        (opened) => {
           if (done) return stopChannel(opened);
           channel = opened;
           opened.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -187,11 +102,9 @@ export class SshConnection {
           });
           opened.on('close', () => finish());
           opened.end(options.input);
-        });
-      } catch (error) {
-        // ssh2 throws at once when the socket has just closed.
-        finish(this.lost ?? this.channelFailed(error as Error));
-      }
+        },
+        finish,
+      );
     });
   }
 
@@ -203,38 +116,33 @@ export class SshConnection {
    */
   streamLines(command: string, onLine: (line: string) => void): Promise<LineStream> {
     if (this.lost) return Promise.reject(this.lost);
-    return new Promise<LineStream>((resolve, reject) => {
-      try {
-        this.client.exec(command, (error, channel) => {
-          if (error) return reject(this.channelFailed(error));
-          let finish!: () => void;
-          const ended = new Promise<void>((done) => {
-            finish = done;
-          });
-          const lines = createInterface({ input: channel });
-          const end = () => {
-            this.onLost.delete(end);
-            lines.close();
-            finish();
-          };
-          lines.on('line', onLine);
-          channel.stderr.resume();
-          channel.on('close', end);
-          this.onLost.add(end);
-          // The command reads EOF, never a stdin the caller does not feed.
-          channel.end();
-          resolve({
-            ended,
-            close() {
-              stopChannel(channel);
-              end();
-            },
-          });
+    return this.openChannel<ClientChannel>((opened) => this.client.exec(command, opened)).then(
+      (channel) => {
+        let finish!: () => void;
+        const ended = new Promise<void>((done) => {
+          finish = done;
         });
-      } catch (error) {
-        reject(this.lost ?? this.channelFailed(error as Error));
-      }
-    });
+        const lines = createInterface({ input: channel });
+        const end = () => {
+          this.onLost.delete(end);
+          lines.close();
+          finish();
+        };
+        lines.on('line', onLine);
+        channel.stderr.resume();
+        channel.on('close', end);
+        this.onLost.add(end);
+        // The command reads EOF, never a stdin the caller does not feed.
+        channel.end();
+        return {
+          ended,
+          close() {
+            stopChannel(channel);
+            end();
+          },
+        };
+      },
+    );
   }
 
   private channelFailed(error: Error): RuntimeError {
@@ -247,26 +155,57 @@ export class SshConnection {
   /** A new SFTP session on this connection (the caller ends it). */
   sftp(): Promise<SFTPWrapper> {
     if (this.lost) return Promise.reject(this.lost);
-    return new Promise<SFTPWrapper>((resolve, reject) => {
-      // A host that dies before answering the channel request fails this with the connection.
-      const onLost = (error: RuntimeError) => reject(error);
-      this.onLost.add(onLost);
-      const failed = (error: Error) =>
+    return this.openChannel<SFTPWrapper>(
+      (opened) => this.client.sftp(opened),
+      (error) =>
         new RuntimeError(
           'sftp-unavailable',
           `${this.target.name}: cannot open an SFTP session (${error.message}): enable the sftp subsystem in the host's sshd_config`,
-        );
+        ),
+    );
+  }
+
+  /**
+   * Opens a channel within the connection's bound (see ChannelGate), its slot freed when the
+   * channel closes. A refusal is tried again a few times: the gate has then learnt the host's
+   * limit, and a refusal with nothing else open is a slot the host is still freeing.
+   * A host that dies before answering fails this with the connection.
+   */
+  private async openChannel<T extends NodeJS.EventEmitter>(
+    open: (opened: (error: Error | undefined, channel: T) => void) => void,
+    failed: (error: Error) => RuntimeError = (error) => this.channelFailed(error),
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      await this.gate.acquire();
       try {
-        this.client.sftp((error, sftp) => {
-          this.onLost.delete(onLost);
-          if (error) reject(failed(error));
-          else resolve(sftp);
+        if (this.lost) throw this.lost;
+        const channel = await new Promise<T>((resolve, reject) => {
+          const onLost = (error: RuntimeError) => reject(error);
+          this.onLost.add(onLost);
+          try {
+            open((error, opened) => {
+              this.onLost.delete(onLost);
+              if (error) reject(error);
+              else resolve(opened);
+            });
+          } catch (error) {
+            // ssh2 throws at once when the socket has just closed.
+            this.onLost.delete(onLost);
+            reject(this.lost ?? (error as Error));
+          }
         });
+        channel.once('close', () => this.gate.release());
+        return channel;
       } catch (error) {
-        this.onLost.delete(onLost);
-        reject(this.lost ?? failed(error as Error));
+        if (!isChannelRefusal(error)) {
+          this.gate.release();
+          throw error instanceof HaLabError ? error : failed(error as Error);
+        }
+        this.gate.refused();
+        if (attempt >= CHANNEL_REFUSAL_TRIES) throw failed(error as Error);
+        await delay(CHANNEL_RETRY_MS * attempt);
       }
-    });
+    }
   }
 
   close(): void {

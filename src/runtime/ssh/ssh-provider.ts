@@ -29,7 +29,7 @@ import { runPowerCommand } from './power-command.js';
 import { type SignalAction, signalScript } from './service-power.js';
 import { uploadFile } from './sftp-upload.js';
 import type { SshMachine, SshProviderOptions } from './ssh-machine.js';
-import { CONNECT_TIMEOUT_MS, connectSsh } from './ssh-connection.js';
+import { CONNECT_TIMEOUT_MS, connectSsh } from './ssh-connect.js';
 
 export type { SshMachine, SshProviderOptions } from './ssh-machine.js';
 
