@@ -91,20 +91,18 @@ export class SshConnection {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const onLost = (error: RuntimeError) => finish(error);
       this.onLost.add(onLost);
-      this.openChannel<ClientChannel>((opened) => this.client.exec(command, opened)).then(
-        (opened) => {
-          if (done) return stopChannel(opened);
-          channel = opened;
-          opened.on('data', (chunk: Buffer) => stdout.push(chunk));
-          opened.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-          opened.on('exit', (code: number | null, signal?: string) => {
-            exitCode = typeof code === 'number' ? code : 128 + signalNumber(signal);
-          });
-          opened.on('close', () => finish());
-          opened.end(options.input);
-        },
-        finish,
-      );
+      const listen = (opened: ClientChannel) => {
+        if (done) return stopChannel(opened);
+        channel = opened;
+        opened.on('data', (chunk: Buffer) => stdout.push(chunk));
+        opened.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+        opened.on('exit', (code: number | null, signal?: string) => {
+          exitCode = typeof code === 'number' ? code : 128 + signalNumber(signal);
+        });
+        opened.on('close', () => finish());
+        opened.end(options.input);
+      };
+      this.openChannel((opened) => this.client.exec(command, opened), listen).catch(finish);
     });
   }
 
@@ -116,8 +114,10 @@ export class SshConnection {
    */
   streamLines(command: string, onLine: (line: string) => void): Promise<LineStream> {
     if (this.lost) return Promise.reject(this.lost);
-    return this.openChannel<ClientChannel>((opened) => this.client.exec(command, opened)).then(
-      (channel) => {
+    return this.openChannel(
+      (opened: (error: Error | undefined, channel: ClientChannel) => void) =>
+        this.client.exec(command, opened),
+      (channel): LineStream => {
         let finish!: () => void;
         const ended = new Promise<void>((done) => {
           finish = done;
@@ -155,8 +155,9 @@ export class SshConnection {
   /** A new SFTP session on this connection (the caller ends it). */
   sftp(): Promise<SFTPWrapper> {
     if (this.lost) return Promise.reject(this.lost);
-    return this.openChannel<SFTPWrapper>(
+    return this.openChannel<SFTPWrapper, SFTPWrapper>(
       (opened) => this.client.sftp(opened),
+      (sftp) => sftp,
       (error) =>
         new RuntimeError(
           'sftp-unavailable',
@@ -171,22 +172,25 @@ export class SshConnection {
    * limit, and a refusal with nothing else open is a slot the host is still freeing.
    * A host that dies before answering fails this with the connection.
    */
-  private async openChannel<T extends NodeJS.EventEmitter>(
+  private async openChannel<T extends NodeJS.EventEmitter, R>(
     open: (opened: (error: Error | undefined, channel: T) => void) => void,
+    setup: (channel: T) => R,
     failed: (error: Error) => RuntimeError = (error) => this.channelFailed(error),
-  ): Promise<T> {
+  ): Promise<R> {
     for (let attempt = 1; ; attempt += 1) {
       await this.gate.acquire();
       try {
         if (this.lost) throw this.lost;
-        const channel = await new Promise<T>((resolve, reject) => {
+        return await new Promise<R>((resolve, reject) => {
           const onLost = (error: RuntimeError) => reject(error);
           this.onLost.add(onLost);
           try {
             open((error, opened) => {
               this.onLost.delete(onLost);
-              if (error) reject(error);
-              else resolve(opened);
+              if (error) return reject(error);
+              opened.once('close', () => this.gate.release());
+              // At once: ssh2 may emit the command's exit right after this callback returns.
+              resolve(setup(opened));
             });
           } catch (error) {
             // ssh2 throws at once when the socket has just closed.
@@ -194,8 +198,6 @@ export class SshConnection {
             reject(this.lost ?? (error as Error));
           }
         });
-        channel.once('close', () => this.gate.release());
-        return channel;
       } catch (error) {
         if (!isChannelRefusal(error)) {
           this.gate.release();

@@ -27,15 +27,17 @@ class LimitedHost extends EventEmitter {
       this.peak = Math.max(this.peak, this.open);
       const channel = Object.assign(new EventEmitter(), {
         stderr: new EventEmitter(),
-        end: () =>
-          setTimeout(() => {
-            channel.emit('data', Buffer.from(command));
-            channel.emit('exit', 0);
-            this.open -= 1;
-            channel.emit('close');
-          }, 5),
+        end: () => undefined,
       });
       opened(undefined, channel);
+      // ssh2 parses a whole segment at once: a quick command's output and exit status can
+      // follow the open's answer before any promise callback runs.
+      channel.emit('data', Buffer.from(command));
+      channel.emit('exit', 0);
+      setTimeout(() => {
+        this.open -= 1;
+        channel.emit('close');
+      }, 5);
     });
   }
 }
