@@ -1,4 +1,5 @@
 import { basename, dirname } from 'node:path';
+import { REMOVE_PARTITION_ARP } from '../core/partition-arp.js';
 import { PRELOADED_MARKER } from '../core/topology.js';
 import { CNI_CONF_DIR } from './containerd.js';
 import { ETCD_DATA_DIR, ETCD_PKI_DIR, ETCD_UNIT_PATH } from './etcd.js';
@@ -216,11 +217,11 @@ for ipt in $(ipts); do
       "$ipt-restore" --noflush && say "removed $ipt $table: $(grep -c . <<<"$del") rules, $(wc -w <<<"$ch") KUBE-/CNI- chains"
   done
 done
-# arptables rules carry no comment; an unconditional DROP is the partition's mark, and the
-# partition's session exemptions go with it (heal flushes the same way).
-if has arptables && { arptables -S 2>/dev/null | grep -qE '^-A (INPUT|OUTPUT) -j DROP$' || ${p.packages.includes('arptables')}; }; then
-  n=$(arptables -S 2>/dev/null | grep -c '^-A ')
-  [ "$n" = 0 ] || { arptables -F && say "removed $n arptables rules"; }
+if has arptables; then # a partition left in place: exactly its rules, as the heal does
+  n=$(arptables -S 2>/dev/null | grep -c '^-A ' || true)
+${REMOVE_PARTITION_ARP}
+  left=$(arptables -S 2>/dev/null | grep -c '^-A ' || true)
+  [ "$n" = "$left" ] || say "removed $((n - left)) arptables rules"
 fi
 
 had_sysctl_file=no; [ ! -e ${quote(HOST_SYSCTL_PATH)} ] || had_sysctl_file=yes

@@ -1,3 +1,8 @@
+import {
+  ADD_PARTITION_ARP_DROPS,
+  ADD_PARTITION_ARP_EXEMPTION,
+  REMOVE_PARTITION_ARP,
+} from '../core/partition-arp.js';
 import { type NodeRunner, run } from './node-runner.js';
 
 /**
@@ -6,11 +11,6 @@ import { type NodeRunner, run } from './node-runner.js';
  * undo removes exactly what the fault added.
  */
 const PARTITION_TAG = 'ha-lab-partition';
-/**
- * arptables rules carry no comment: the exemption's addresses are written here for the heal
- * to delete exactly those rules (a tmpfs file, gone on a reboot like the rules themselves).
- */
-const ARP_EXEMPTION_FILE = '/run/ha-lab-partition-arp';
 const VRRP_TAG = 'ha-lab-block-vrrp';
 
 /** Deletes every rule carrying our comment tag; safe to run when none is there. */
@@ -57,9 +57,8 @@ function exemptionRules({ operator, host, port }: SessionExemption): string {
 hop=\${hop:-${operator}}
 iptables -I INPUT 1 -s ${operator} -d ${host} -p tcp --dport ${port} -m comment --comment ${PARTITION_TAG} -j ACCEPT
 iptables -I OUTPUT 1 -s ${host} -d ${operator} -p tcp --sport ${port} -m comment --comment ${PARTITION_TAG} -j ACCEPT
-arptables -I INPUT -s "$hop" -d ${host} -j ACCEPT
-arptables -I OUTPUT -s ${host} -d "$hop" -j ACCEPT
-echo "$hop ${host}" > ${ARP_EXEMPTION_FILE}
+host=${host}
+${ADD_PARTITION_ARP_EXEMPTION}
 `;
 }
 
@@ -82,28 +81,19 @@ export async function partition(
     '-ec',
     `${exempt ? exemptionRules(exempt) : ''}iptables -I INPUT ${at} -s ${subnet} -m comment --comment ${PARTITION_TAG} -j DROP
 iptables -I OUTPUT ${at} -d ${subnet} -m comment --comment ${PARTITION_TAG} -j DROP
-arptables -A INPUT -j DROP
-arptables -A OUTPUT -j DROP`,
+${ADD_PARTITION_ARP_DROPS}`,
   ]);
 }
 
 /**
  * Deletes what partition added and nothing else: on a user's host, arptables may hold rules
- * of its own, so no flush. One unconditional DROP per chain is the partition's (appended
- * last), and the exemption's two ACCEPTs are named by the file partition wrote.
+ * of its own, so no flush (see core/partition-arp.ts).
  */
 export async function healPartition(runner: NodeRunner): Promise<void> {
   await run(runner, [
     'bash',
     '-ec',
-    `if [ -f ${ARP_EXEMPTION_FILE} ]; then
-  read -r hop host < ${ARP_EXEMPTION_FILE}
-  arptables -D INPUT -s "$hop" -d "$host" -j ACCEPT 2>/dev/null || true
-  arptables -D OUTPUT -s "$host" -d "$hop" -j ACCEPT 2>/dev/null || true
-  rm -f ${ARP_EXEMPTION_FILE}
-fi
-arptables -D INPUT -j DROP 2>/dev/null || true
-arptables -D OUTPUT -j DROP 2>/dev/null || true
+    `${REMOVE_PARTITION_ARP}
 ${removeTaggedRules(PARTITION_TAG)}`,
   ]);
 }
