@@ -154,7 +154,8 @@ describe('SSH provider partition', () => {
     expect(script.indexOf(accept)).toBeLessThan(script.indexOf('-j DROP'));
     expect(script).toContain('iptables -I INPUT 2 -s 10.0.0.0/24');
     // ARP only between the host's address and the next hop towards the operator.
-    expect(script).toContain(`arptables -I OUTPUT -s 10.0.0.10 -d "$hop" -j ACCEPT`);
+    expect(script).toContain('host=10.0.0.10\n');
+    expect(script).toContain(`arptables -I OUTPUT -s "$host" -d "$hop" -j ACCEPT`);
   });
 
   it('refuses to partition when it cannot tell the session, rather than cut the host off', async () => {
