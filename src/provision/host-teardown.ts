@@ -1,27 +1,16 @@
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import { REMOVE_PARTITION_ARP } from '../core/partition-arp.js';
-import { PRELOADED_MARKER } from '../core/topology.js';
 import { CNI_CONF_DIR } from './containerd.js';
-import { ETCD_DATA_DIR, ETCD_PKI_DIR, ETCD_UNIT_PATH } from './etcd.js';
+import {
+  POLICY_RC_MARKER,
+  POLICY_RC_PATH,
+  RULE_COMMENT_PREFIX,
+  planHostTeardown,
+} from './host-footprint.js';
 import { HOST_LEDGER_DIR, type HostLedger } from './host-ledger.js';
-import { HOST_MODULES_PATH, HOST_SYSCTL_PATH } from './host-kernel.js';
-import {
-  KEEPALIVED_BOOTSTRAP_MARKER,
-  KEEPALIVED_CHECK_SCRIPT_PATH,
-  KEEPALIVED_CONF_PATH,
-  KEEPALIVED_NOTIFY_SCRIPT_PATH,
-} from './keepalived.js';
-import { ADMIN_KUBECONFIG, CRI_SOCKET, KUBELET_RESOLV_CONF_PATH } from './kubeadm.js';
-import {
-  CNI_BRIDGE,
-  CNI_CONFLIST_PATH,
-  POD_NETWORK_SCRIPT_PATH,
-  POD_NETWORK_UNIT_NAME,
-  POD_NETWORK_UNIT_PATH,
-  VXLAN_DEVICE,
-} from './podnet.js';
-import { KUBEADM_DROP_IN_PATH, KUBELET_UNIT_PATH } from './units.js';
-
+import { HOST_SYSCTL_PATH } from './host-kernel.js';
+import { CRI_SOCKET } from './kubeadm.js';
+import { CNI_BRIDGE, VXLAN_DEVICE } from './podnet.js';
 /**
  * `down --inventory` for one host as a bash script: what the HA phases did (as on a node
  * container) and what the ledger says ha-lab changed, undone. Each step checks before it
@@ -30,51 +19,9 @@ import { KUBEADM_DROP_IN_PATH, KUBELET_UNIT_PATH } from './units.js';
  * lists what is still there after.
  */
 
-/** Units, files and directories the HA phases and ha-lab's operations leave on any node. */
-export const NODE_FOOTPRINT = {
-  /** kubelet first: stopped, it no longer restarts the pods being removed. */
-  units: [
-    basename(KUBELET_UNIT_PATH),
-    basename(ETCD_UNIT_PATH),
-    'keepalived.service',
-    POD_NETWORK_UNIT_NAME,
-  ],
-  files: [
-    ETCD_UNIT_PATH,
-    KEEPALIVED_CONF_PATH,
-    KEEPALIVED_CHECK_SCRIPT_PATH,
-    KEEPALIVED_NOTIFY_SCRIPT_PATH,
-    KEEPALIVED_BOOTSTRAP_MARKER,
-    CNI_CONFLIST_PATH,
-    POD_NETWORK_SCRIPT_PATH,
-    POD_NETWORK_UNIT_PATH,
-    KUBELET_RESOLV_CONF_PATH,
-    KUBELET_UNIT_PATH,
-    HOST_SYSCTL_PATH,
-    HOST_MODULES_PATH,
-    PRELOADED_MARKER,
-  ],
-  dirs: [
-    dirname(ETCD_PKI_DIR),
-    ETCD_DATA_DIR,
-    dirname(ADMIN_KUBECONFIG),
-    dirname(KUBEADM_DROP_IN_PATH),
-    // kubelet's, CNI's IPAM leases, kubelet's pod logs: no ha-lab module names them.
-    '/var/lib/kubelet',
-    '/var/lib/cni',
-    '/var/log/pods',
-    '/var/log/containers',
-    // Named in layers above (tests check they match): VRRP state, image archives and
-    // snapshots, upgrade staging, .deb staging.
-    '/run/ha-lab',
-    '/var/lib/ha-lab',
-    '/var/tmp/ha-lab-upgrade',
-    '/var/cache/ha-lab',
-  ],
-} as const;
-
-/** Every rule ha-lab adds carries a comment starting so (fault tags, the pod masquerade). */
-export const RULE_COMMENT_PREFIX = 'ha-lab';
+/** What kubelet, CNI and containerd mount for pods (containerd's own only for k8s.io). */
+const POD_MOUNTS =
+  '^(/var/lib/kubelet/|/(var/)?run/netns/cni-|/run/containerd/io\\.containerd\\.(runtime\\.v2\\.task/k8s\\.io|grpc\\.v1\\.cri)/)';
 
 export interface HostTeardownInput {
   /** The host's ledger; undefined when it has none (never prepared, or torn down already). */
@@ -83,34 +30,6 @@ export interface HostTeardownInput {
   /** The prefix keepalived adds the VIP with: exactly that address is deleted. */
   vipPrefix: number;
   vipInterface: string;
-}
-
-/** A containerd ha-lab installed goes whole: its images and state are ha-lab's too. */
-const CONTAINERD_DIRS = ['/var/lib/containerd', '/run/containerd', '/etc/containerd'];
-/** What kubelet, CNI and containerd mount for pods (containerd's own only for k8s.io). */
-const POD_MOUNTS =
-  '^(/var/lib/kubelet/|/(var/)?run/netns/cni-|/run/containerd/io\\.containerd\\.(runtime\\.v2\\.task/k8s\\.io|grpc\\.v1\\.cri)/)';
-
-function plan(ledger: HostLedger | undefined) {
-  const unique = (values: string[]) => [...new Set(values)];
-  const packages = ledger?.packages ?? [];
-  const ownContainerd = packages.includes('containerd');
-  const units = unique([
-    ...NODE_FOOTPRINT.units,
-    ...(ledger?.units ?? []),
-    ...(ownContainerd ? ['containerd.service'] : []),
-  ]);
-  return {
-    units,
-    files: unique([...NODE_FOOTPRINT.files, ...(ledger?.files ?? [])]),
-    dirs: unique([
-      ...NODE_FOOTPRINT.dirs,
-      ...(ledger?.dirs ?? []).filter((d) => d !== HOST_LEDGER_DIR),
-      ...(ownContainerd ? CONTAINERD_DIRS : []),
-    ]),
-    packages,
-    ownContainerd,
-  };
 }
 
 /** The host's tables: nft-backed ones always, legacy ones only when loaded (listing loads them). */
@@ -136,7 +55,7 @@ rules_left() {
   if has arptables; then n=$(arptables -S 2>/dev/null | grep -cE '^-A .*-j DROP$'); [ "$n" = 0 ] || say "leftover $n arptables DROP rules"; fi
 }`;
 
-function prelude(input: HostTeardownInput, p: ReturnType<typeof plan>): string {
+function prelude(input: HostTeardownInput, p: ReturnType<typeof planHostTeardown>): string {
   const pairs = (record: Record<string, string> | undefined) =>
     list(Object.entries(record ?? {}).flat());
   return `set -u
@@ -159,7 +78,7 @@ vip_here() { ip -o -4 addr show dev "$VIP_IF" 2>/dev/null | grep -qF " inet $VIP
 
 /** The teardown script, run as root with bash. */
 export function renderHostTeardown(input: HostTeardownInput): string {
-  const p = plan(input.ledger);
+  const p = planHostTeardown(input.ledger);
   // A containerd of the host's own ran with ha-lab's configuration until now.
   const configured = (input.ledger?.files ?? []).some((f) => f.startsWith('/etc/containerd/'));
   const restartContainerd = !p.ownContainerd && configured;
@@ -227,6 +146,7 @@ fi
 had_sysctl_file=no; [ ! -e ${quote(HOST_SYSCTL_PATH)} ] || had_sysctl_file=yes
 for f in "\${FILES[@]}" "\${DIRS[@]}"; do remove "$f"; done
 for f in /var/lib/containerd/.ha-lab-imported-*; do [ ! -e "$f" ] || remove "$f"; done
+! grep -qxF ${quote(POLICY_RC_MARKER)} ${POLICY_RC_PATH} 2>/dev/null || remove ${POLICY_RC_PATH}
 # A containerd of the host's own made (or had made) its CNI directory: that one stays.
 ${p.ownContainerd} && for d in ${CNI_CONF_DIR} ${dirname(CNI_CONF_DIR)}; do [ -d "$d" ] && rmdir "$d" 2>/dev/null && say "removed $d"; done
 
@@ -260,7 +180,7 @@ exit 0
 
 /** Prints `leftover <what>` for each thing of ha-lab's still on the host; nothing when clean. */
 export function renderHostCheck(input: HostTeardownInput): string {
-  const p = plan(input.ledger);
+  const p = planHostTeardown(input.ledger);
   // A restored original, and the directories holding it, are the host's own again.
   const restored = Object.keys(input.ledger?.backups ?? {});
   const paths = [...p.files, ...p.dirs, HOST_LEDGER_DIR].filter(
@@ -280,6 +200,7 @@ for f in ${list(paths)}; do
   if { [ -e "$f" ] || [ -L "$f" ]; } && ! { mountpoint -q "$f" && [ -z "$(ls -A "$f")" ]; }; then left "$f"; fi
 done
 for p in "\${PACKAGES[@]}"; do pkg_present "$p" && left "package $p"; done
+! grep -qxF ${quote(POLICY_RC_MARKER)} ${POLICY_RC_PATH} 2>/dev/null || left ${POLICY_RC_PATH}
 rules_left
 for d in ${CNI_BRIDGE} ${VXLAN_DEVICE}; do ip link show "$d" >/dev/null 2>&1 && left "device $d"; done
 vip_here && left "VIP $VIP on $VIP_IF"

@@ -13,6 +13,7 @@ import {
   type HostSession,
 } from '../../src/lab/inventory/index.js';
 import { ETCD_UNIT_PATH } from '../../src/provision/etcd.js';
+import { POLICY_RC_MARKER, POLICY_RC_PATH } from '../../src/provision/host-footprint.js';
 import { HOST_SYSCTL_PATH } from '../../src/provision/host-kernel.js';
 import {
   HOST_LEDGER_DIR,
@@ -139,6 +140,9 @@ async function prepare(m: SystemdMachine, vip: string, hostOwnsBase: boolean): P
   });
   const gateway = machines.subnet.replace(/\.0\/24$/, '.1');
   await inMachine(m, whatUpLeaves(m, vip, gateway, backup));
+  // An install whose host died under it left ha-lab's policy-rc.d; a host's own one stays.
+  const policy = hostOwnsBase ? 'exit 0' : `${POLICY_RC_MARKER}\\nexit 101`;
+  await inMachine(m, `printf '#!/bin/sh\\n${policy}\\n' > ${POLICY_RC_PATH}`);
   const options = { vip, vipPrefix: 24, vipInterface: 'eth0', signal, lab: LAB };
   const first = await downHost(session.runner, options);
   console.log(`${m.name} removed:\n  ${first.removed.join('\n  ')}`);
@@ -217,6 +221,9 @@ describe('downHost on prepared Debian machines', () => {
     for (const host of [own, ours]) {
       expect(await inMachine(host, `ls -d ${paths.join(' ')} 2>/dev/null || true`)).toBe('');
     }
+    expect(await inMachine(ours, `ls ${POLICY_RC_PATH} 2>/dev/null || true`)).toBe('');
+    expect(ours.first.removed).toContain(`removed ${POLICY_RC_PATH}`);
+    expect(await inMachine(own, `cat ${POLICY_RC_PATH}`)).toBe('#!/bin/sh\nexit 0');
     // The CNI directory of the host's own containerd outlives ha-lab's config in it.
     expect(await inMachine(own, 'ls -A /etc/cni/net.d')).toBe('');
     expect(await inMachine(ours, 'ls -d /etc/cni /etc/containerd 2>/dev/null || true')).toBe('');

@@ -3,6 +3,7 @@ import { RuntimeError } from '../../core/errors.js';
 import type { EventSink } from '../../core/events.js';
 import { mapLimit } from '../../core/map-limit.js';
 import type { DebPackage } from '../../provision/deb-index.js';
+import { POLICY_RC_MARKER, POLICY_RC_PATH } from '../../provision/host-footprint.js';
 import { mib, packagesProgress } from '../debs/events.js';
 import type { HostSession } from './host-session.js';
 
@@ -31,8 +32,8 @@ const INSTALL_TIMEOUT_MS = 600_000;
  */
 const INSTALL_SCRIPT = `set -eu
 export LC_ALL=C DEBIAN_FRONTEND=noninteractive PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-policy=/usr/sbin/policy-rc.d
-marker='# ha-lab: no service starts while packages install'
+policy=${POLICY_RC_PATH}
+marker='${POLICY_RC_MARKER}'
 ours=no
 cleanup() { if [ "$ours" = yes ]; then rm -f "$policy"; fi; }
 trap cleanup EXIT

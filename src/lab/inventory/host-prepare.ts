@@ -11,7 +11,7 @@ import {
   readSysctlsCommand,
   renderLedger,
 } from '../../provision/host-ledger.js';
-import { NODE_FOOTPRINT } from '../../provision/host-teardown.js';
+import { NODE_FOOTPRINT } from '../../provision/host-footprint.js';
 import { KEEPALIVED_CONF_PATH } from '../../provision/keepalived.js';
 import {
   HOST_SYSCTL_PATH,

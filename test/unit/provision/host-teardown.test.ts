@@ -11,10 +11,9 @@ import {
   type HostLedger,
   emptyLedger,
 } from '../../../src/provision/host-ledger.js';
+import { NODE_FOOTPRINT, RULE_COMMENT_PREFIX } from '../../../src/provision/host-footprint.js';
 import {
   type HostTeardownInput,
-  NODE_FOOTPRINT,
-  RULE_COMMENT_PREFIX,
   renderHostCheck,
   renderHostTeardown,
 } from '../../../src/provision/host-teardown.js';
