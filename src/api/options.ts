@@ -52,12 +52,6 @@ export function labUpOptions(
   const timing = options.timing ?? 'default';
   if (timing !== 'default' && timing !== 'fast')
     throw new UsageError('invalid-timing', `invalid timing "${String(timing)}": default or fast`);
-  const source = options.artifactSource ?? 'go-build';
-  if (source !== 'go-build' && source !== 'release')
-    throw new UsageError(
-      'invalid-artifact-source',
-      `invalid artifact source "${String(source)}": go-build or release`,
-    );
   return {
     lab: options.name ?? DEFAULT_LAB_NAME,
     provider,
@@ -67,26 +61,41 @@ export function labUpOptions(
     timing,
     preempt: Boolean(options.preempt),
     accessMode: options.forwarder ? 'forwarder' : 'direct',
-    artifactSource:
-      source === 'release'
-        ? {
-            kind: 'release',
-            kubernetesBaseUrl: checkUrl(
-              options.releaseBaseUrl ??
-                process.env.HA_LAB_RELEASE_BASE_URL ??
-                DEFAULT_KUBERNETES_RELEASE_URL,
-            ),
-            etcdBaseUrl: checkUrl(
-              options.etcdReleaseBaseUrl ??
-                process.env.HA_LAB_ETCD_RELEASE_BASE_URL ??
-                DEFAULT_ETCD_RELEASE_URL,
-            ),
-          }
-        : { kind: 'go-build' },
+    artifactSource: artifactSource(options),
     nodesOnly: Boolean(options.nodesOnly),
     events,
     signal: options.signal,
   };
+}
+
+/**
+ * Where the binaries come from, checked as the CLI checks `--artifact-source`: Go modules,
+ * or official releases from the given (or configured, or default) mirror.
+ */
+export function artifactSource(
+  options: Pick<UpOptions, 'artifactSource' | 'releaseBaseUrl' | 'etcdReleaseBaseUrl'>,
+): LabUpOptions['artifactSource'] {
+  const source = options.artifactSource ?? 'go-build';
+  if (source !== 'go-build' && source !== 'release')
+    throw new UsageError(
+      'invalid-artifact-source',
+      `invalid artifact source "${String(source)}": go-build or release`,
+    );
+  return source === 'release'
+    ? {
+        kind: 'release',
+        kubernetesBaseUrl: checkUrl(
+          options.releaseBaseUrl ??
+            process.env.HA_LAB_RELEASE_BASE_URL ??
+            DEFAULT_KUBERNETES_RELEASE_URL,
+        ),
+        etcdBaseUrl: checkUrl(
+          options.etcdReleaseBaseUrl ??
+            process.env.HA_LAB_ETCD_RELEASE_BASE_URL ??
+            DEFAULT_ETCD_RELEASE_URL,
+        ),
+      }
+    : { kind: 'go-build' };
 }
 
 function checkUrl(url: string): string {

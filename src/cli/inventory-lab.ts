@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { cacheRoot } from '../core/paths.js';
 import { containerName, type Topology } from '../core/topology.js';
-import { ensureArtifacts } from '../lab/artifacts/ensure-artifacts.js';
+import { type ArtifactRequest, ensureArtifacts } from '../lab/artifacts/ensure-artifacts.js';
 import { type HostBundle, ensureHostBundle, findHostBundle } from '../lab/artifacts/host-bundle.js';
 import { nodeLabels } from '../lab/actions/node-actions.js';
 import type { EventSink } from '../core/events.js';
@@ -86,6 +86,7 @@ const ENGINE_PING_MS = 2_000;
 export function hostBundleSource(
   events: EventSink,
   signal: AbortSignal,
+  source: ArtifactRequest['source'] = { kind: 'go-build' },
 ): (version: string) => Promise<HostBundle> {
   return async (version) => {
     const docker = new DockerProvider();
@@ -102,7 +103,7 @@ export function hostBundleSource(
       images: docker.images,
     };
     const artifacts = await ensureArtifacts(
-      { version: resolveKubernetesVersion(version), source: { kind: 'go-build' } },
+      { version: resolveKubernetesVersion(version), source },
       ctx,
     );
     return ensureHostBundle(artifacts, ctx);

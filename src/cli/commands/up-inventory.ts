@@ -1,3 +1,4 @@
+import { artifactSource } from '../../api/options.js';
 import { UsageError } from '../../core/errors.js';
 import { labStatus } from '../../lab/status.js';
 import { downInventoryLab } from '../../lab/down-inventory.js';
@@ -17,6 +18,10 @@ export interface UpInventoryFlags {
   keep?: boolean;
   timing: string;
   preempt?: boolean;
+  /** --artifact-source and its mirrors: the binaries the hosts get come from there. */
+  artifactSource?: string;
+  releaseBaseUrl?: string;
+  etcdReleaseBaseUrl?: string;
 }
 
 /** Flags that have no meaning on the user's hosts, refused before anything is touched. */
@@ -34,17 +39,16 @@ export function refuseDockerOnlyFlags(flags: Record<string, unknown>): void {
       throw new UsageError('bad-flags', `${label} does not go with --inventory: leave it out`);
     }
   }
-  if (flags.artifactSource !== undefined && flags.artifactSource !== 'go-build') {
-    throw new UsageError(
-      'bad-flags',
-      '--artifact-source release does not go with --inventory yet: the hosts get the Go-built binaries',
-    );
-  }
 }
 
 export async function runUpInventory(flags: UpInventoryFlags, ctx: CliContext): Promise<void> {
   const started = Date.now();
   const events = plainProgress(ctx.stderr, started);
+  const source = artifactSource({
+    artifactSource: flags.artifactSource as 'go-build' | 'release' | undefined,
+    releaseBaseUrl: flags.releaseBaseUrl,
+    etcdReleaseBaseUrl: flags.etcdReleaseBaseUrl,
+  });
   const access = await openInventory(
     flags.inventory,
     flags.name,
@@ -62,7 +66,7 @@ export async function runUpInventory(flags: UpInventoryFlags, ctx: CliContext): 
       ...(access.knownHosts === undefined ? {} : { knownHosts: access.knownHosts }),
       provider: access.provider,
       connect: access.connect,
-      bundle: hostBundleSource(events, ctx.signal),
+      bundle: hostBundleSource(events, ctx.signal, source),
       teardown: (state) =>
         downInventoryLab(state, access.provider, { signal: ctx.signal }).then(() => undefined),
       kubernetesVersion: flags.kubernetesVersion,

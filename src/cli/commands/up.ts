@@ -82,20 +82,15 @@ export function registerUp(program: Command, ctx: CliContext): void {
       'with --inventory: known_hosts for the hosts (default ~/.ssh/known_hosts)',
     )
     .option('--accept-new-host-keys', 'with --inventory: pin first-seen host keys (0600)')
-    .action(async (flags: UpFlags, command: Command) => {
+    .action(async (flags: UpFlags) => {
       const started = Date.now();
       if (flags.inventory !== undefined) {
-        const given = (key: string) =>
-          command.getOptionValueSource(key) === 'cli'
-            ? (flags as unknown as Record<string, unknown>)[key]
-            : undefined;
         refuseDockerOnlyFlags({
           subnet: flags.subnet,
           forwarder: flags.forwarder,
           nodesOnly: flags.nodesOnly,
           snapshot: flags.snapshot,
           fromSnapshot: flags.fromSnapshot,
-          artifactSource: given('artifactSource'),
         });
         await runUpInventory({ ...flags, inventory: flags.inventory }, ctx);
         return;
