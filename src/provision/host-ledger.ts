@@ -31,6 +31,12 @@ export interface HostLedger {
    * (a module not loaded yet) are absent.
    */
   sysctls: Record<string, string>;
+  /**
+   * Units of the host's own whose state ha-lab changes (its containerd, which it enables and
+   * starts), unit -> `systemctl is-enabled` and `is-active` as found ("disabled inactive"):
+   * put back by `down`. A ledger written before this has none: such units are left running.
+   */
+  unitStates: Record<string, string>;
 }
 
 export type LedgerEntries = Partial<Omit<HostLedger, 'schemaVersion' | 'lab'>>;
@@ -45,12 +51,13 @@ export function emptyLedger(lab: string): HostLedger {
     backups: {},
     units: [],
     sysctls: {},
+    unitStates: {},
   };
 }
 
 /**
  * The ledger with `entries` added, each list kept unique and in first-recorded order. For a
- * backup or a sysctl the first record wins: later ones see what ha-lab itself left.
+ * backup, a sysctl or a unit state the first record wins: later ones see what ha-lab itself left.
  */
 export function addToLedger(ledger: HostLedger, entries: LedgerEntries): HostLedger {
   const merge = (a: string[], b: string[] | undefined) => [...new Set([...a, ...(b ?? [])])];
@@ -62,6 +69,7 @@ export function addToLedger(ledger: HostLedger, entries: LedgerEntries): HostLed
     backups: { ...entries.backups, ...ledger.backups },
     units: merge(ledger.units, entries.units),
     sysctls: { ...entries.sysctls, ...ledger.sysctls },
+    unitStates: { ...entries.unitStates, ...ledger.unitStates },
   };
 }
 
@@ -94,6 +102,7 @@ export function parseLedger(text: string): HostLedger | undefined {
       // A ledger written before ha-lab recorded sysctls has none: `down` then reloads the
       // host's own files instead.
       sysctls: record(value.sysctls),
+      unitStates: record(value.unitStates),
     };
   } catch {
     return undefined;

@@ -172,7 +172,11 @@ for ((i = 0; i < \${#BACKUPS[@]}; i += 2)); do
   [ ! -e "$copy" ] || [ ! -d "$(dirname "$f")" ] || { cp -a "$copy" "$f" && say "restored $f"; }
 done
 has systemctl && systemctl daemon-reload
-if ${restartContainerd} && systemctl is-active -q containerd.service; then systemctl restart containerd.service && say "restarted containerd.service with its own configuration"; fi
+# The host's own containerd: running with its own configuration again, or as it was found.
+found=${quote(input.ledger?.unitStates['containerd.service'] ?? '')}
+if [ "\${found#* }" = inactive ] && systemctl is-active -q containerd.service; then systemctl stop containerd.service && say "stopped containerd.service, as found"
+elif ${restartContainerd} && systemctl is-active -q containerd.service; then systemctl restart containerd.service && say "restarted containerd.service with its own configuration"; fi
+if [ "\${found% *}" = disabled ] && [ "$(systemctl is-enabled containerd.service 2>/dev/null)" = enabled ]; then systemctl disable -q containerd.service && say "disabled containerd.service, as found"; fi
 remove ${quote(HOST_LEDGER_DIR)}
 exit 0
 `;

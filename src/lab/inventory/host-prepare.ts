@@ -38,6 +38,7 @@ import type { HostSession } from './host-session.js';
 
 const CONTAINERD_CONFIG = '/etc/containerd/config.toml';
 const ROLE_FILE = '/etc/ha-lab/role';
+const CONTAINERD_UNIT = 'containerd.service';
 const BACKUP_DIR = `${HOST_LEDGER_DIR}/backup`;
 const COMMAND_TIMEOUT_MS = 120_000;
 
@@ -156,6 +157,7 @@ export async function prepareHost(
     await writeNodeFile(runner, HOST_MODULES_PATH, renderHostModules());
     const facts = await applyKernelSettings(runner, signal);
     await run(runner, ['systemctl', 'daemon-reload'], { timeoutMs: COMMAND_TIMEOUT_MS, signal });
+    await recordOwnUnitState(runner, ledger, CONTAINERD_UNIT);
     await run(runner, ['systemctl', 'enable', '--quiet', 'containerd'], { signal });
     await run(runner, ['systemctl', configChanged ? 'restart' : 'start', 'containerd'], {
       timeoutMs: COMMAND_TIMEOUT_MS,
@@ -185,6 +187,23 @@ export async function prepareHost(
     // Nothing of this host's keeps running once the call is over, success or not.
     await uploadsDone;
   }
+}
+
+/**
+ * A unit of the host's own (a package ha-lab did not install) is entered as found, enabled or
+ * not and running or not, before ha-lab enables and starts it, so `down` puts that back.
+ */
+async function recordOwnUnitState(runner: NodeRunner, ledger: Ledger, unit: string) {
+  const { packages, unitStates } = ledger.current;
+  if (packages.includes(unit.replace(/\.service$/, '')) || unit in unitStates) return;
+  const found = await runner.exec([
+    'sh',
+    '-c',
+    'echo "$(systemctl is-enabled "$1" 2>/dev/null) $(systemctl is-active "$1" 2>/dev/null)"',
+    'sh',
+    unit,
+  ]);
+  await ledger.record({ unitStates: { [unit]: found.stdout.trim() } });
 }
 
 /**

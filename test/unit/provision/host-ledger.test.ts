@@ -30,6 +30,15 @@ describe('the host ledger', () => {
     expect(again.sysctls).toEqual({ 'net.ipv4.ip_forward': '0', 'kernel.panic': '0' });
   });
 
+  it('keeps the first state recorded for a unit: a resumed up sees what ha-lab enabled', () => {
+    const found = addToLedger(emptyLedger('lab1'), {
+      unitStates: { 'containerd.service': 'disabled inactive' },
+    });
+    const again = addToLedger(found, { unitStates: { 'containerd.service': 'enabled active' } });
+    expect(again.unitStates).toEqual({ 'containerd.service': 'disabled inactive' });
+    expect(parseLedger(renderLedger(again))?.unitStates).toEqual(again.unitStates);
+  });
+
   it('keeps lists unique in first-recorded order', () => {
     const ledger = addToLedger(addToLedger(emptyLedger('l'), { packages: ['runc', 'curl'] }), {
       packages: ['curl', 'socat'],
