@@ -280,6 +280,7 @@ async function prepareHosts(
         bundle,
         packages: { ...debs, ...(cache ? { cache } : {}) },
         plannedPackages: (plans.get(node.name) ?? []).map((p) => p.name),
+        nodeNames: topology.nodes.map(({ name, ip }) => ({ name, ip })),
         signal: options.signal,
       }),
     options.signal,

@@ -9,6 +9,7 @@ import {
 } from './host-footprint.js';
 import { HOST_LEDGER_DIR, type HostLedger } from './host-ledger.js';
 import { HOST_SYSCTL_PATH } from './host-kernel.js';
+import { HAS_HOSTS_BLOCK, HOSTS_FILE, REMOVE_HOSTS_BLOCK } from './host-names.js';
 import { CRI_SOCKET } from './kubeadm.js';
 import { CNI_BRIDGE, VXLAN_DEVICE } from './podnet.js';
 /**
@@ -147,6 +148,7 @@ had_sysctl_file=no; [ ! -e ${quote(HOST_SYSCTL_PATH)} ] || had_sysctl_file=yes
 for f in "\${FILES[@]}" "\${DIRS[@]}"; do remove "$f"; done
 for f in /var/lib/containerd/.ha-lab-imported-*; do [ ! -e "$f" ] || remove "$f"; done
 ! grep -qxF ${quote(POLICY_RC_MARKER)} ${POLICY_RC_PATH} 2>/dev/null || remove ${POLICY_RC_PATH}
+if ${REMOVE_HOSTS_BLOCK}; then say "removed the lab's node names from ${HOSTS_FILE}"; fi
 # A containerd of the host's own made (or had made) its CNI directory: that one stays.
 ${p.ownContainerd} && for d in ${CNI_CONF_DIR} ${dirname(CNI_CONF_DIR)}; do [ -d "$d" ] && rmdir "$d" 2>/dev/null && say "removed $d"; done
 
@@ -205,6 +207,7 @@ for f in ${list(paths)}; do
 done
 for p in "\${PACKAGES[@]}"; do pkg_present "$p" && left "package $p"; done
 ! grep -qxF ${quote(POLICY_RC_MARKER)} ${POLICY_RC_PATH} 2>/dev/null || left ${POLICY_RC_PATH}
+! ${HAS_HOSTS_BLOCK} || left "node names in ${HOSTS_FILE}"
 rules_left
 for d in ${CNI_BRIDGE} ${VXLAN_DEVICE}; do ip link show "$d" >/dev/null 2>&1 && left "device $d"; done
 vip_here && left "VIP $VIP on $VIP_IF"

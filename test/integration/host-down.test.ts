@@ -13,6 +13,7 @@ import {
   type HostSession,
 } from '../../src/lab/inventory/index.js';
 import { ETCD_UNIT_PATH } from '../../src/provision/etcd.js';
+import { HOSTS_FILE, WRITE_HOSTS_BLOCK, renderHostsBlock } from '../../src/provision/host-names.js';
 import { POLICY_RC_MARKER, POLICY_RC_PATH } from '../../src/provision/host-footprint.js';
 import { HOST_SYSCTL_PATH } from '../../src/provision/host-kernel.js';
 import {
@@ -53,6 +54,8 @@ interface Host {
   packages: string[];
   originalConfig: string;
   forwardBefore: string;
+  /** /etc/hosts before up wrote the lab's node names into it. */
+  hostsBefore: string;
   first: HostDownResult;
 }
 
@@ -141,14 +144,29 @@ async function prepare(m: SystemdMachine, vip: string, hostOwnsBase: boolean): P
     input: renderLedger(ledger),
   });
   const gateway = machines.subnet.replace(/\.0\/24$/, '.1');
+  const hostsBefore = await inMachine(m, `cat ${HOSTS_FILE}`);
   await inMachine(m, whatUpLeaves(m, vip, gateway, backup));
+  const names = renderHostsBlock([{ name: 'master-0', ip: m.ip }]);
+  await inMachine(
+    m,
+    `printf '%s' '${names}' | sh -c '${WRITE_HOSTS_BLOCK.replaceAll("'", "'\\''")}'`,
+  );
   // An install whose host died under it left ha-lab's policy-rc.d; a host's own one stays.
   const policy = hostOwnsBase ? 'exit 0' : `${POLICY_RC_MARKER}\\nexit 101`;
   await inMachine(m, `printf '#!/bin/sh\\n${policy}\\n' > ${POLICY_RC_PATH}`);
   const options = { vip, vipPrefix: 24, vipInterface: 'eth0', signal, lab: LAB };
   const first = await downHost(session.runner, options);
   console.log(`${m.name} removed:\n  ${first.removed.join('\n  ')}`);
-  return { machine: m, session, options, packages, originalConfig, forwardBefore, first };
+  return {
+    machine: m,
+    session,
+    options,
+    packages,
+    originalConfig,
+    forwardBefore,
+    hostsBefore,
+    first,
+  };
 }
 
 async function packageStates(host: Host, names: string[]): Promise<Map<string, string>> {
@@ -222,6 +240,10 @@ describe('downHost on prepared Debian machines', () => {
     ];
     for (const host of [own, ours]) {
       expect(await inMachine(host, `ls -d ${paths.join(' ')} 2>/dev/null || true`)).toBe('');
+    }
+    for (const host of [own, ours]) {
+      expect(await inMachine(host, `cat ${HOSTS_FILE}`)).toBe(host.hostsBefore);
+      expect(host.first.removed).toContain(`removed the lab's node names from ${HOSTS_FILE}`);
     }
     expect(await inMachine(ours, `ls ${POLICY_RC_PATH} 2>/dev/null || true`)).toBe('');
     expect(ours.first.removed).toContain(`removed ${POLICY_RC_PATH}`);

@@ -12,6 +12,11 @@ import {
   renderLedger,
 } from '../../provision/host-ledger.js';
 import { NODE_FOOTPRINT } from '../../provision/host-footprint.js';
+import {
+  type NamedAddress,
+  WRITE_HOSTS_BLOCK,
+  renderHostsBlock,
+} from '../../provision/host-names.js';
 import { KEEPALIVED_CONF_PATH } from '../../provision/keepalived.js';
 import {
   HOST_SYSCTL_PATH,
@@ -49,6 +54,8 @@ export interface HostPrepareOptions {
   packages: HostPackagesOptions;
   /** The packages `fetchDebs` planned for this host, entered in the ledger before installing. */
   plannedPackages: string[];
+  /** Every node's name and address, for the host's /etc/hosts (provision/host-names.ts). */
+  nodeNames: NamedAddress[];
   signal: AbortSignal;
 }
 
@@ -153,6 +160,10 @@ export async function prepareHost(
         configChanged ||= file.remote === CONTAINERD_CONFIG;
     }
     await writeNodeFile(runner, ROLE_FILE, `${node.role}\n`);
+    await run(runner, ['sh', '-c', WRITE_HOSTS_BLOCK], {
+      input: renderHostsBlock(options.nodeNames),
+      signal,
+    });
     await writeNodeFile(runner, HOST_SYSCTL_PATH, renderHostSysctls());
     await writeNodeFile(runner, HOST_MODULES_PATH, renderHostModules());
     const facts = await applyKernelSettings(runner, signal);
