@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { waitFor } from '../../core/wait.js';
 import { apiBaseUrl } from '../access.js';
 import type { Action } from '../action.js';
-import { adminIdentity } from '../clients/api-client.js';
+import { adminIdentity, freshReadinessOf, readinessOf } from '../clients/api-client.js';
 import { type WholeRequirement, judgeWhole } from '../evidence/judge-whole.js';
 import { gatherLabEvidence } from '../evidence/lab-evidence.js';
 import type { LabContext } from '../lab-context.js';
 import { loadProbeCredentials } from '../pki-files.js';
-import { clusterReadyAction } from './cluster-ready.js';
+import { anyMasterRunner, clusterReadyAction, kubectl } from './cluster-ready.js';
 import { kubeconfigPath } from './kubeadm-actions.js';
 
 /**
@@ -55,7 +55,48 @@ export function wholeAgain(stopped: string[], since: number): Action<LabContext>
   };
 }
 
+/**
+ * Whole by leases is not yet what `kubectl get nodes` shows: a Node may still read Unknown or
+ * NotReady for a few seconds. `up` hands back a lab whose every Node is Ready, and every node
+ * that was stopped Ready by a status its kubelet posted after the resume began.
+ */
+export function readyAgain(stopped: string[], since: number): Action<LabContext> {
+  return {
+    name: 'nodes-ready',
+    async run(ctx) {
+      const runners = anyMasterRunner(ctx);
+      const names = ctx.topology.nodes.map((n) => n.name);
+      let ready: Record<string, string> = {};
+      await waitFor(
+        async () => {
+          for (const runner of runners) {
+            const r = await runner.exec(kubectl(['get', 'nodes', '-o', 'json']), {
+              timeoutMs: 15_000,
+            });
+            if (r.exitCode !== 0) continue;
+            // A node that ran on through the outage posts no new status: its Ready is current.
+            const fresh = freshReadinessOf(r.stdout, since);
+            const current = readinessOf(r.stdout);
+            ready = Object.fromEntries(
+              names.map((n) => [n, (stopped.includes(n) ? fresh[n] : current[n]) ?? 'not listed']),
+            );
+            return names.every((n) => ready[n] === 'True') ? true : undefined;
+          }
+          return undefined;
+        },
+        {
+          what: () =>
+            `every node to be Ready again (${names.map((n) => `${n} ${ready[n] ?? 'not listed'}`).join(', ')})`,
+          timeoutMs: 120_000,
+          intervalMs: 1000,
+          signal: ctx.signal,
+        },
+      );
+    },
+  };
+}
+
 /** After an engine restart the units come back by themselves; wait until the cluster is whole. */
 export function haResumeActions(stopped: string[], since: number): Action<LabContext>[] {
-  return [clusterReadyAction, wholeAgain(stopped, since)];
+  return [clusterReadyAction, wholeAgain(stopped, since), readyAgain(stopped, since)];
 }

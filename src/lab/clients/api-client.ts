@@ -72,7 +72,7 @@ export async function apiPost(
 interface NodeList {
   items: {
     metadata: { name: string };
-    status: { conditions?: { type: string; status: string }[] };
+    status: { conditions?: { type: string; status: string; lastHeartbeatTime?: string }[] };
   }[];
 }
 
@@ -83,6 +83,24 @@ export function readinessOf(nodeListJson: string): Record<string, string> {
   for (const item of list.items) {
     ready[item.metadata.name] =
       item.status.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
+  }
+  return ready;
+}
+
+/**
+ * Node name -> its Ready condition, counted only when the kubelet posted it at or after
+ * `sinceMs`: an older one is "stale" (right after an engine restart the API still lists the
+ * Ready its nodes had before, and the node controller may yet turn one Unknown). Heartbeats
+ * have whole seconds, so `sinceMs` is taken down to its second.
+ */
+export function freshReadinessOf(nodeListJson: string, sinceMs: number): Record<string, string> {
+  const list = JSON.parse(nodeListJson) as NodeList;
+  const since = Math.floor(sinceMs / 1000) * 1000;
+  const ready: Record<string, string> = {};
+  for (const item of list.items) {
+    const condition = item.status.conditions?.find((c) => c.type === 'Ready');
+    const beat = condition?.lastHeartbeatTime ? Date.parse(condition.lastHeartbeatTime) : NaN;
+    ready[item.metadata.name] = !condition ? 'Unknown' : beat >= since ? condition.status : 'stale';
   }
   return ready;
 }
