@@ -30,6 +30,8 @@ import { KUBEADM_DROP_IN_PATH, KUBELET_UNIT_PATH } from './units.js';
  */
 export const POLICY_RC_PATH = '/usr/sbin/policy-rc.d';
 export const POLICY_RC_MARKER = '# ha-lab: no service starts while packages install';
+/** sh: true when the policy-rc.d there is ha-lab's. */
+export const POLICY_RC_IS_OURS = `grep -qxF '${POLICY_RC_MARKER}' ${POLICY_RC_PATH} 2>/dev/null`;
 
 /** Units, files and directories the HA phases and ha-lab's operations leave on any node. */
 export const NODE_FOOTPRINT = {

@@ -21,6 +21,9 @@ export function renderHostsBlock(nodes: readonly NamedAddress[]): string {
   return `${[HOSTS_BLOCK_BEGIN, ...lines, HOSTS_BLOCK_END].join('\n')}\n`;
 }
 
+/** sh: true when the block is there. */
+export const HAS_HOSTS_BLOCK = `grep -qxF '${HOSTS_BLOCK_BEGIN}' ${HOSTS_FILE} 2>/dev/null`;
+
 /** sh: /etc/hosts without the block (stdout). */
 const WITHOUT_BLOCK = `sed '/^${HOSTS_BLOCK_BEGIN}$/,/^${HOSTS_BLOCK_END}$/d' ${HOSTS_FILE}`;
 
@@ -28,7 +31,4 @@ const WITHOUT_BLOCK = `sed '/^${HOSTS_BLOCK_BEGIN}$/,/^${HOSTS_BLOCK_END}$/d' ${
 export const WRITE_HOSTS_BLOCK = `kept=$(${WITHOUT_BLOCK}) && block=$(cat) && printf '%s\\n%s\\n' "$kept" "$block" > ${HOSTS_FILE}`;
 
 /** sh: removes the block when there is one; true when it was there. */
-export const REMOVE_HOSTS_BLOCK = `grep -qxF '${HOSTS_BLOCK_BEGIN}' ${HOSTS_FILE} 2>/dev/null && kept=$(${WITHOUT_BLOCK}) && printf '%s\\n' "$kept" > ${HOSTS_FILE}`;
-
-/** sh: true when the block is there. */
-export const HAS_HOSTS_BLOCK = `grep -qxF '${HOSTS_BLOCK_BEGIN}' ${HOSTS_FILE} 2>/dev/null`;
+export const REMOVE_HOSTS_BLOCK = `${HAS_HOSTS_BLOCK} && kept=$(${WITHOUT_BLOCK}) && printf '%s\\n' "$kept" > ${HOSTS_FILE}`;

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { REMOVE_PARTITION_ARP } from '../core/partition-arp.js';
 import { CNI_CONF_DIR } from './containerd.js';
 import {
-  POLICY_RC_MARKER,
+  POLICY_RC_IS_OURS,
   POLICY_RC_PATH,
   RULE_COMMENT_PREFIX,
   planHostTeardown,
@@ -147,7 +147,7 @@ fi
 had_sysctl_file=no; [ ! -e ${quote(HOST_SYSCTL_PATH)} ] || had_sysctl_file=yes
 for f in "\${FILES[@]}" "\${DIRS[@]}"; do remove "$f"; done
 for f in /var/lib/containerd/.ha-lab-imported-*; do [ ! -e "$f" ] || remove "$f"; done
-! grep -qxF ${quote(POLICY_RC_MARKER)} ${POLICY_RC_PATH} 2>/dev/null || remove ${POLICY_RC_PATH}
+! ${POLICY_RC_IS_OURS} || remove ${POLICY_RC_PATH}
 if ${REMOVE_HOSTS_BLOCK}; then say "removed the lab's node names from ${HOSTS_FILE}"; fi
 # A containerd of the host's own made (or had made) its CNI directory: that one stays.
 ${p.ownContainerd} && for d in ${CNI_CONF_DIR} ${dirname(CNI_CONF_DIR)}; do [ -d "$d" ] && rmdir "$d" 2>/dev/null && say "removed $d"; done
@@ -206,7 +206,7 @@ for f in ${list(paths)}; do
   if { [ -e "$f" ] || [ -L "$f" ]; } && ! { mountpoint -q "$f" && [ -z "$(ls -A "$f")" ]; }; then left "$f"; fi
 done
 for p in "\${PACKAGES[@]}"; do pkg_present "$p" && left "package $p"; done
-! grep -qxF ${quote(POLICY_RC_MARKER)} ${POLICY_RC_PATH} 2>/dev/null || left ${POLICY_RC_PATH}
+! ${POLICY_RC_IS_OURS} || left ${POLICY_RC_PATH}
 ! ${HAS_HOSTS_BLOCK} || left "node names in ${HOSTS_FILE}"
 rules_left
 for d in ${CNI_BRIDGE} ${VXLAN_DEVICE}; do ip link show "$d" >/dev/null 2>&1 && left "device $d"; done

@@ -1,4 +1,4 @@
-import { readinessOf } from '../clients/api-client.js';
+import { type FreshReadiness, readinessOf } from '../clients/api-client.js';
 import { waitFor } from '../../core/wait.js';
 import type { NodeRunner } from '../../runtime/node-runner.js';
 import { type Action, onNode } from '../action.js';
@@ -14,10 +14,11 @@ export function kubectl(args: string[]): string[] {
 /** Node name -> Ready status ("True", "False", "Unknown"), as the API server reports it. */
 export async function nodeReadiness(
   runner: NodeRunner,
+  fresh?: FreshReadiness,
 ): Promise<Record<string, string> | undefined> {
   const result = await runner.exec(kubectl(['get', 'nodes', '-o', 'json']), { timeoutMs: 15_000 });
   if (result.exitCode !== 0) return undefined;
-  return readinessOf(result.stdout);
+  return readinessOf(result.stdout, fresh);
 }
 
 /** Any master that answers will do: after a fault master-0 may be gone. */

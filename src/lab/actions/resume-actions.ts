@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { waitFor } from '../../core/wait.js';
 import { apiBaseUrl } from '../access.js';
 import type { Action } from '../action.js';
-import { adminIdentity, freshReadinessOf, readinessOf } from '../clients/api-client.js';
+import { adminIdentity } from '../clients/api-client.js';
 import { type WholeRequirement, judgeWhole } from '../evidence/judge-whole.js';
 import { gatherLabEvidence } from '../evidence/lab-evidence.js';
 import type { LabContext } from '../lab-context.js';
 import { loadProbeCredentials } from '../pki-files.js';
-import { anyMasterRunner, clusterReadyAction, kubectl } from './cluster-ready.js';
+import { anyMasterRunner, clusterReadyAction, nodeReadiness } from './cluster-ready.js';
 import { kubeconfigPath } from './kubeadm-actions.js';
 
 /**
@@ -70,16 +70,10 @@ export function readyAgain(stopped: string[], since: number): Action<LabContext>
       await waitFor(
         async () => {
           for (const runner of runners) {
-            const r = await runner.exec(kubectl(['get', 'nodes', '-o', 'json']), {
-              timeoutMs: 15_000,
-            });
-            if (r.exitCode !== 0) continue;
             // A node that ran on through the outage posts no new status: its Ready is current.
-            const fresh = freshReadinessOf(r.stdout, since);
-            const current = readinessOf(r.stdout);
-            ready = Object.fromEntries(
-              names.map((n) => [n, (stopped.includes(n) ? fresh[n] : current[n]) ?? 'not listed']),
-            );
+            const listed = await nodeReadiness(runner, { sinceMs: since, nodes: stopped });
+            if (!listed) continue;
+            ready = listed;
             return names.every((n) => ready[n] === 'True') ? true : undefined;
           }
           return undefined;

@@ -76,31 +76,29 @@ interface NodeList {
   }[];
 }
 
-/** Node name -> Ready condition ("True", "False", "Unknown") from a NodeList as JSON text. */
-export function readinessOf(nodeListJson: string): Record<string, string> {
-  const list = JSON.parse(nodeListJson) as NodeList;
-  const ready: Record<string, string> = {};
-  for (const item of list.items) {
-    ready[item.metadata.name] =
-      item.status.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
-  }
-  return ready;
+/** Nodes whose Ready counts only when their kubelet posted it at or after `sinceMs`. */
+export interface FreshReadiness {
+  sinceMs: number;
+  nodes: readonly string[];
 }
 
 /**
- * Node name -> its Ready condition, counted only when the kubelet posted it at or after
- * `sinceMs`: an older one is "stale" (right after an engine restart the API still lists the
- * Ready its nodes had before, and the node controller may yet turn one Unknown). Heartbeats
- * have whole seconds, so `sinceMs` is taken down to its second.
+ * Node name -> Ready condition ("True", "False", "Unknown") from a NodeList as JSON text. With
+ * `fresh`, a listed node's condition posted before `sinceMs` reads "stale" (right after an
+ * engine restart the API still lists the Ready its nodes had before, and the node controller
+ * may yet turn one Unknown). Heartbeats have whole seconds, so `sinceMs` is taken down to its
+ * second.
  */
-export function freshReadinessOf(nodeListJson: string, sinceMs: number): Record<string, string> {
+export function readinessOf(nodeListJson: string, fresh?: FreshReadiness): Record<string, string> {
   const list = JSON.parse(nodeListJson) as NodeList;
-  const since = Math.floor(sinceMs / 1000) * 1000;
+  const since = fresh ? Math.floor(fresh.sinceMs / 1000) * 1000 : 0;
   const ready: Record<string, string> = {};
   for (const item of list.items) {
+    const name = item.metadata.name;
     const condition = item.status.conditions?.find((c) => c.type === 'Ready');
     const beat = condition?.lastHeartbeatTime ? Date.parse(condition.lastHeartbeatTime) : NaN;
-    ready[item.metadata.name] = !condition ? 'Unknown' : beat >= since ? condition.status : 'stale';
+    const stale = fresh?.nodes.includes(name) === true && !(beat >= since);
+    ready[name] = !condition ? 'Unknown' : stale ? 'stale' : condition.status;
   }
   return ready;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { freshReadinessOf, readinessOf } from '../../../../src/lab/clients/api-client.js';
+import { readinessOf } from '../../../../src/lab/clients/api-client.js';
 
 const at = (iso: string) => Date.parse(iso);
+const ALL = ['master-0', 'master-1', 'worker-0', 'worker-1'];
 
 function nodeList(nodes: [string, string | undefined, string | undefined][]): string {
   return JSON.stringify({
@@ -29,7 +30,7 @@ describe('Node readiness, fresh or not', () => {
   ]);
 
   it('counts a Ready only when its kubelet posted it since the given time', () => {
-    expect(freshReadinessOf(list, at('2026-12-06T22:00:00Z'))).toEqual({
+    expect(readinessOf(list, { sinceMs: at('2026-12-06T22:00:00Z'), nodes: ALL })).toEqual({
       'master-0': 'True',
       // What the API still listed from before the restart proves nothing.
       'master-1': 'stale',
@@ -39,8 +40,17 @@ describe('Node readiness, fresh or not', () => {
   });
 
   it('takes the time down to its second, as heartbeats have whole seconds', () => {
-    expect(freshReadinessOf(list, at('2026-12-06T22:00:05.900Z'))['master-0']).toBe('True');
-    expect(freshReadinessOf(list, at('2026-12-06T22:00:06.000Z'))['master-0']).toBe('stale');
+    expect(
+      readinessOf(list, { sinceMs: at('2026-12-06T22:00:05.900Z'), nodes: ALL })['master-0'],
+    ).toBe('True');
+    expect(
+      readinessOf(list, { sinceMs: at('2026-12-06T22:00:06.000Z'), nodes: ALL })['master-0'],
+    ).toBe('stale');
+  });
+
+  it('judges only the nodes it is asked to by age: the others read as listed', () => {
+    const only = readinessOf(list, { sinceMs: at('2026-12-06T22:00:00Z'), nodes: ['master-0'] });
+    expect(only['master-1']).toBe('True');
   });
 
   it('reads the plain condition whatever its age', () => {
